@@ -1,0 +1,57 @@
+# Two commands on a fresh machine with only Python 3.11+:
+#   make run    the portal with demo data at http://127.0.0.1:8000 (web, worker, beat)
+#   make test   the whole suite
+# PostgreSQL and Redis: DATABASE_URL / REDIS_URL, else the servers on the default
+# ports, else embedded ones in var/ (see jipp/devstack.py).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CATALOGUE := locale/id/LC_MESSAGES/django
+DEVSTACK := $(BIN)/python -m jipp.devstack
+
+# Development defaults; production sets these in its own environment.
+export DEBUG ?= true
+export DEMO_PASSWORD ?= jipp-demo-2020
+
+.PHONY: install run test check format messages clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+$(CATALOGUE).mo: $(CATALOGUE).po $(STAMP)
+	$(BIN)/python -m jipp.catalogue compile
+
+install: $(STAMP) $(CATALOGUE).mo
+
+run: install
+	$(DEVSTACK) -- sh -c '\
+		$(BIN)/python manage.py migrate --noinput && \
+		$(BIN)/python manage.py seed_demo && \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile start'
+
+test: install
+	CONN_MAX_AGE=0 $(DEVSTACK) --test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(DEVSTACK) -- $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m jipp.catalogue check
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the Indonesian catalogue from the source strings, then translate what is new.
+messages: install
+	$(BIN)/python manage.py makemessages --locale id --no-obsolete --add-location file \
+		--ignore '.venv/*' --ignore 'var/*'
+
+clean:
+	rm -rf $(VENV) var/staticfiles var/celerybeat-schedule*

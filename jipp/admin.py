@@ -1,0 +1,96 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from jipp import services
+from jipp.models import AuditEvent, Institution, Notification, NotificationStatus, Province, User
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "capital", "zone_label", "hub_since"]
+    list_filter = ["timezone", "hub_since"]
+    search_fields = ["name", "code", "bps_code", "capital"]
+    readonly_fields = ["code", "bps_code"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "province", "parent"]
+    list_filter = ["kind", "province"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    list_select_related = ["province", "parent"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "get_full_name", "institution", "province", "is_active"]
+    list_filter = ["groups", "is_active", "province", "is_staff"]
+    list_select_related = ["institution", "province"]
+    search_fields = ["username", "email", "first_name", "last_name", "institution__name"]
+    autocomplete_fields = ["institution"]
+    readonly_fields = ["invited_by", "invited_at", "last_login", "date_joined"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        (
+            _("JIPP"),
+            {
+                "fields": (
+                    "institution", "province", "phone", "language", "reminder_channel",
+                    "invited_by", "invited_at",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "subject", "recipient", "channel", "status", "attempts"]
+    list_filter = ["status", "channel", "kind"]
+    search_fields = ["subject", "email", "user__username", "dedupe_key"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = [
+        "user", "email", "kind", "subject", "body", "url", "attachment_name", "dedupe_key",
+        "channel", "status", "attempts", "next_attempt_at", "last_error", "claimed_at",
+        "sent_at", "read_at", "created_at",
+    ]
+    exclude = ["attachment", "attachment_type"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Retry the selected failed e-mails"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        failed = queryset.filter(status=NotificationStatus.FAILED)
+        for notification in failed:
+            services.retry_notification(notification=notification)
+        self.message_user(
+            request, _("%(count)d e-mails queued again.") % {"count": len(failed)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "target_type", "target_id", "to_status"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["action", "note", "actor__username"]
+    list_select_related = ["actor", "target_type"]
+    date_hierarchy = "created_at"
+
+    # The audit trail is written by services only; nobody edits history.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

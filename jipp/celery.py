@@ -1,0 +1,24 @@
+"""The Celery app: one worker pool and exactly one beat, on a static schedule."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jipp.settings")
+
+app = Celery("jipp")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Static on purpose: one beat process reads it; no schedule lives in the database.
+app.conf.beat_schedule = {
+    "requeue-notifications": {
+        "task": "jipp.tasks.requeue_notifications",
+        "schedule": 60.0,
+    },
+    "send-digests": {
+        "task": "jipp.tasks.send_digests",
+        "schedule": crontab(minute="*/15"),
+    },
+}

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
+
+# Each app adds its part of the story; they run in this order.
+STEPS = [
+    "jipp.demo.seed",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo story of DOMAIN.md (safe to run again: it changes nothing twice)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like production. Demo accounts with a known "
+                "password would be created. Pass --force if you really mean it."
+            )
+        for step in STEPS:
+            created = import_string(step)()
+            if created:
+                self.stdout.write(f"{step}: created {', '.join(created)}")
+        self.stdout.write(self.style.SUCCESS("Demo story loaded."))

@@ -1,0 +1,333 @@
+"""What every app shares: provinces, institutions, users, the outbox and the audit trail."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+ZONE_LABELS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+class Role(models.TextChoices):
+    """The Django groups that make a user's role (DESIGN.md section 1)."""
+
+    INNOVATOR = "innovator", _("Innovator")
+    MINISTRY = "ministry", _("Ministry reviewer")
+    BAPPEDA = "bappeda", _("Bappeda officer")
+    FORUM_ADMIN = "forum_admin", _("Forum admin")
+
+
+class Province(models.Model):
+    code = models.CharField(_("Kemendagri code"), max_length=2, unique=True)
+    bps_code = models.CharField(_("BPS code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    capital = models.CharField(_("capital"), max_length=100)
+    timezone = models.CharField(_("time zone"), max_length=40)
+    hub_since = models.PositiveSmallIntegerField(_("JIPP hub since"), null=True, blank=True)
+    hub_decree = models.CharField(_("hub decree"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def zone_label(self) -> str:
+        """WIB, WITA or WIT: how Indonesians name the province's time."""
+        return ZONE_LABELS[self.timezone]
+
+    @property
+    def is_hub(self) -> bool:
+        return self.hub_since is not None
+
+    def local_now(self) -> datetime:
+        return timezone.now().astimezone(self.tzinfo)
+
+
+class InstitutionKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    AGENCY = "agency", _("Government agency")
+    PROVINCE_GOV = "province_gov", _("Provincial government")
+    REGENCY_GOV = "regency_gov", _("Regency government")
+    CITY_GOV = "city_gov", _("City government")
+    SOE = "soe", _("State-owned enterprise")
+    REGIONAL_SOE = "regional_soe", _("Regional enterprise")
+    OTHER = "other", _("Other")
+
+
+class Institution(models.Model):
+    """An instansi: a body that owns innovations, adopts them, or both."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        help_text=_("Empty for central government bodies."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent government"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    email = models.EmailField(_("institutional e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                "name", "province", name="institution_unique_name_per_province",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:jipp_institution_change", args=[self.pk])
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("An e-mail each time")
+    DIGEST = "digest", _("One daily digest e-mail")
+    INBOX = "inbox", _("Inbox only")
+
+
+class JippUserManager(UserManager["User"]):
+    def in_role(self, role: str) -> models.QuerySet[User]:
+        return self.filter(is_active=True, groups__name=role)
+
+
+class User(AbstractUser):
+    """A person with an account. Work belongs to the institution or province, not to them."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Set for Bappeda officers: the province whose plans they file."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language for e-mail"), max_length=5, default="id", choices=[("id", "Indonesia"),
+                                                                        ("en", "English")]
+    )
+    reminder_channel = models.CharField(
+        _("reminders by"),
+        max_length=10,
+        choices=NotificationChannel.choices,
+        default=NotificationChannel.EMAIL,
+    )
+    invited_by = models.ForeignKey(
+        "self", verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+
+    objects = JippUserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_unique_email"
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("user_list") + f"?q={self.username}"
+
+    def roles(self) -> set[str]:
+        # Cached per instance: navigation asks several times per request.
+        if not hasattr(self, "_roles"):
+            self._roles = set(self.groups.values_list("name", flat=True))
+        return self._roles
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(name).label) for name in sorted(self.roles()) if name in Role.values]
+
+    def has_role(self, role: str) -> bool:
+        return self.is_active and role in self.roles()
+
+    @property
+    def is_ministry(self) -> bool:
+        return self.has_role(Role.MINISTRY)
+
+    @property
+    def is_bappeda(self) -> bool:
+        return self.has_role(Role.BAPPEDA)
+
+    @property
+    def is_innovator(self) -> bool:
+        return self.has_role(Role.INNOVATOR)
+
+    @property
+    def is_forum_admin(self) -> bool:
+        return self.has_role(Role.FORUM_ADMIN)
+
+    @property
+    def has_accepted_invitation(self) -> bool:
+        return self.has_usable_password()
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    HELD = "held", _("Held for the inbox or digest")
+    DIGESTED = "digested", _("Sent in a digest")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_inbox(self, user: User) -> NotificationQuerySet:
+        # Digest e-mails are the envelope of rows the inbox already shows.
+        return self.filter(user=user).exclude(kind="digest")
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one recipient: the e-mail outbox and the in-app inbox at once."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    attachment = models.TextField(_("attachment"), blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=100, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotificationStatus.choices, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+            # The sweep reads only unfinished e-mail rows: keep that index small.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="notification_due",
+                condition=models.Q(status__in=["pending", "sending"]),
+            ),
+            models.Index(
+                fields=["user", "created_at"],
+                name="notification_held_digest",
+                condition=models.Q(status="held", channel="digest"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(user__isnull=True, email=""),
+                name="notification_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notification_open", args=[self.pk])
+
+    @property
+    def recipient(self) -> str:
+        return self.email or (self.user.email if self.user else "")
+
+
+class AuditEvent(models.Model):
+    """One state change, written in the same transaction as the change itself."""
+
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=50)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    from_status = models.CharField(_("from status"), max_length=30, blank=True)
+    to_status = models.CharField(_("to status"), max_length=30, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "created_at"], name="audit_target"),
+            models.Index(fields=["action", "created_at"], name="audit_action_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type.model}#{self.target_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:jipp_auditevent_change", args=[self.pk])

@@ -1,0 +1,97 @@
+"""Celery tasks of the outbox. Thin: the database row decides what happens.
+
+A task may run twice (acks late, redelivery, a sweep re-queuing): the conditional
+claim `pending -> sending` makes the second run a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jipp import digests, emails
+from jipp.models import Notification, NotificationChannel, NotificationStatus
+
+logger = logging.getLogger(__name__)
+
+# What a mail server or the network raises; anything else is a bug and is not retried.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def backoff(attempts: int) -> timedelta:
+    steps = settings.NOTIFICATION_BACKOFF_MINUTES
+    return timedelta(minutes=steps[min(attempts, len(steps)) - 1])
+
+
+@shared_task
+def send_notification(notification_id: int) -> str:
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id,
+        channel=NotificationChannel.EMAIL,
+        status=NotificationStatus.PENDING,
+        next_attempt_at__lte=now,
+    ).update(status=NotificationStatus.SENDING, claimed_at=now)
+    if not claimed:
+        return "not claimed"  # sent, failed, not yet due, or another worker has it
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    try:
+        emails.send_notification_email(notification)
+    except MAIL_ERRORS as error:
+        return _record_failure(notification, error)
+    Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def _record_failure(notification: Notification, error: Exception) -> str:
+    attempts = notification.attempts + 1
+    failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
+        status=NotificationStatus.FAILED if failed else NotificationStatus.PENDING,
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=None if failed else timezone.now() + backoff(attempts),
+    )
+    logger.warning("notification %s attempt %s failed: %s", notification.pk, attempts, error)
+    return "failed" if failed else "retry"
+
+
+@shared_task
+def requeue_notifications() -> int:
+    """Queue what nobody is sending: due rows never picked up, retries, stale claims."""
+    now = timezone.now()
+    grace = timedelta(seconds=settings.NOTIFICATION_QUEUE_GRACE_SECONDS)
+    stale = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
+    with transaction.atomic():
+        # A worker that died mid-send leaves its claim behind; give the row back.
+        Notification.objects.filter(
+            status=NotificationStatus.SENDING, claimed_at__lt=stale
+        ).update(status=NotificationStatus.PENDING, next_attempt_at=now)
+    due = list(
+        Notification.objects.filter(
+            Q(next_attempt_at__lte=now - grace) | Q(attempts__gt=0, next_attempt_at__lte=now)
+            | Q(claimed_at__lt=stale),
+            status=NotificationStatus.PENDING,
+            channel=NotificationChannel.EMAIL,
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:5000]
+    )
+    for pk in due:
+        send_notification.delay(pk)
+    return len(due)
+
+
+@shared_task
+def send_digests() -> int:
+    """Every quarter hour: the users whose local 08:30 has come get their daily digest."""
+    return digests.send_due_digests()

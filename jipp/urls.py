@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jipp import account_views, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("inbox/<int:pk>/", views.notification_open, name="notification_open"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/users/", account_views.user_list, name="user_list"),
+    path("accounts/users/invite/", account_views.user_invite, name="user_invite"),
+    path("accounts/users/<int:pk>/active/", account_views.user_set_active, name="user_set_active"),
+    path(
+        "accounts/users/<int:pk>/resend/",
+        account_views.user_resend_invitation,
+        name="user_resend_invitation",
+    ),
+    path(
+        "accounts/invitation/<str:token>/",
+        account_views.accept_invitation,
+        name="accept_invitation",
+    ),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]

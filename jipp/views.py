@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jipp import services
+from jipp.models import Notification, Province
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    hubs = Province.objects.filter(hub_since__isnull=False).order_by("hub_since", "name")
+    return render(request, "home.html", {"hubs": hubs})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.for_inbox(request.user).only(  # type: ignore[arg-type]
+        "id", "kind", "subject", "body", "url", "created_at", "read_at", "channel", "status"
+    )
+    if request.GET.get("show") == "unread":
+        rows = rows.unread()
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "jipp/inbox.html", {"page": page, "show": request.GET.get("show")})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a notification marks it read and follows its link."""
+    notification = get_object_or_404(
+        Notification.objects.for_inbox(request.user), pk=pk  # type: ignore[arg-type]
+    )
+    services.mark_read(user=request.user, notification_ids=[notification.pk])  # type: ignore[arg-type]
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("inbox")
+
+
+@require_POST
+@login_required
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isdigit()]
+    count = services.mark_read(user=request.user, notification_ids=ids or None)  # type: ignore[arg-type]
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("inbox")

@@ -1,0 +1,124 @@
+"""Personas, a real Celery worker, and the shared fixtures of every test.
+
+Personas (STYLE.md): anon, innovator_diy, bappeda_kalsel, bappeda_jateng, forum_admin,
+ministry. Each is a real user in its real group, made from the migrated provinces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.contrib.auth.models import AnonymousUser, Group
+from django.test import Client
+
+from jipp.celery import app as celery_app
+from jipp.models import Institution, InstitutionKind, Province, Role, User
+
+PERSONAS = ["anon", "innovator_diy", "bappeda_kalsel", "bappeda_jateng", "forum_admin", "ministry"]
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_institution(db: None) -> Callable[..., Institution]:
+    def make(name: str, province_code: str | None = None, kind: str = "province_gov") -> Institution:
+        province = Province.objects.get(code=province_code) if province_code else None
+        institution, _ = Institution.objects.get_or_create(
+            name=name,
+            province=province,
+            defaults={"slug": name.lower().replace(" ", "-")[:200], "kind": kind},
+        )
+        return institution
+
+    return make
+
+
+@pytest.fixture
+def make_user(db: None, make_institution: Callable[..., Institution]) -> Callable[..., User]:
+    def make(
+        username: str,
+        role: str | None = None,
+        *,
+        province_code: str | None = None,
+        institution: Institution | None = None,
+        **fields: object,
+    ) -> User:
+        user = User.objects.create_user(
+            username=username,
+            email=f"{username}@example.go.id",
+            password=PASSWORD,
+            province=Province.objects.get(code=province_code) if province_code else None,
+            institution=institution,
+            **fields,
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def kemenpanrb(make_institution: Callable[..., Institution]) -> Institution:
+    return make_institution("KemenPANRB", kind=InstitutionKind.MINISTRY)
+
+
+@pytest.fixture
+def anon() -> AnonymousUser:
+    return AnonymousUser()
+
+
+@pytest.fixture
+def ministry(make_user: Callable[..., User], kemenpanrb: Institution) -> User:
+    return make_user("ratna", Role.MINISTRY, institution=kemenpanrb, first_name="Ratna")
+
+
+@pytest.fixture
+def forum_admin(make_user: Callable[..., User], kemenpanrb: Institution) -> User:
+    return make_user("dimas", Role.FORUM_ADMIN, institution=kemenpanrb)
+
+
+@pytest.fixture
+def bappeda_kalsel(make_user: Callable[..., User], make_institution: Callable[..., Institution]) -> User:
+    office = make_institution("Bappeda Provinsi Kalimantan Selatan", "63")
+    return make_user("ahmad", Role.BAPPEDA, province_code="63", institution=office)
+
+
+@pytest.fixture
+def bappeda_jateng(make_user: Callable[..., User], make_institution: Callable[..., Institution]) -> User:
+    office = make_institution("Bappeda Provinsi Jawa Tengah", "33")
+    return make_user("sri", Role.BAPPEDA, province_code="33", institution=office)
+
+
+@pytest.fixture
+def innovator_diy(make_user: Callable[..., User], make_institution: Callable[..., Institution]) -> User:
+    unit = make_institution("Balai KPH Yogyakarta", "34")
+    return make_user("wahyu", Role.INNOVATOR, institution=unit)
+
+
+@pytest.fixture
+def persona(request: pytest.FixtureRequest) -> Callable[[str], User | AnonymousUser]:
+    """Look a persona up by name, for tests parametrized over PERSONAS."""
+    return lambda name: request.getfixturevalue(name)
+
+
+def client_for(user: User | AnonymousUser) -> Client:
+    client = Client()
+    if user.is_authenticated:
+        client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[object]:
+    """A real Celery worker on the real Redis, in a thread of this process.
+
+    Needs committed data, hence transactional_db. Tasks reach it through the broker
+    exactly as in production; nothing runs eagerly.
+    """
+    celery_app.control.purge()  # leftovers of an earlier, interrupted run
+    with start_worker(
+        celery_app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30
+    ) as worker:
+        yield worker
