@@ -10,6 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from jipp.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """The request of a view behind login_required: its user is a real User."""
+
+    user: User
+
 
 def role_required(*roles: str) -> Callable[..., Any]:
     """Anonymous visitors go to the login page; a signed-in user without the role gets 403."""

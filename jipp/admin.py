@@ -40,8 +40,13 @@ class UserAdmin(BaseUserAdmin):
             _("JIPP"),
             {
                 "fields": (
-                    "institution", "province", "phone", "language", "reminder_channel",
-                    "invited_by", "invited_at",
+                    "institution",
+                    "province",
+                    "phone",
+                    "language",
+                    "reminder_channel",
+                    "invited_by",
+                    "invited_at",
                 )
             },
         ),
@@ -57,9 +62,23 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["retry"]
     readonly_fields = [
-        "user", "email", "kind", "subject", "body", "url", "attachment_name", "dedupe_key",
-        "channel", "status", "attempts", "next_attempt_at", "last_error", "claimed_at",
-        "sent_at", "read_at", "created_at",
+        "user",
+        "email",
+        "kind",
+        "subject",
+        "body",
+        "url",
+        "attachment_name",
+        "dedupe_key",
+        "channel",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "claimed_at",
+        "sent_at",
+        "read_at",
+        "created_at",
     ]
     exclude = ["attachment", "attachment_type"]
 
@@ -72,7 +91,8 @@ class NotificationAdmin(admin.ModelAdmin):
         for notification in failed:
             services.retry_notification(notification=notification)
         self.message_user(
-            request, _("%(count)d e-mails queued again.") % {"count": len(failed)},
+            request,
+            _("%(count)d e-mails queued again.") % {"count": len(failed)},
             messages.SUCCESS,
         )
 

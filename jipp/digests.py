@@ -51,14 +51,16 @@ def _send_digest(user_id: int, local_date: str) -> bool:
         return False
     user = User.objects.get(pk=user_id)
     with translation.override(user.language):
-        subject = ngettext(
-            "JIPP: %(count)d reminder", "JIPP: %(count)d reminders", len(rows)
-        ) % {"count": len(rows)}
-        body = render_to_string(
-            "emails/digest.txt", {"rows": rows, "site_url": settings.SITE_URL}
-        )
+        subject = ngettext("JIPP: %(count)d reminder", "JIPP: %(count)d reminders", len(rows)) % {
+            "count": len(rows)
+        }
+        body = render_to_string("emails/digest.txt", {"rows": rows, "site_url": settings.SITE_URL})
     notify(
-        user=user, kind="digest", subject=subject, body=body, url=reverse("inbox"),
+        user=user,
+        kind="digest",
+        subject=subject,
+        body=body,
+        url=reverse("inbox"),
         dedupe_key=dedupe_key,
     )
     Notification.objects.filter(pk__in=[row.pk for row in rows]).update(

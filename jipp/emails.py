@@ -23,8 +23,10 @@ def send_notification_email(notification: Notification) -> None:
     """Send one outbox row; raises on a mail-server error (the caller retries)."""
     language = notification.user.language if notification.user else settings.LANGUAGE_CODE
     with translation.override(language):
-        context = {"notification": notification, "link": absolute(notification.url) if
-                   notification.url else ""}
+        context = {
+            "notification": notification,
+            "link": absolute(notification.url) if notification.url else "",
+        }
         text = render_to_string("emails/notification.txt", context)
         html = render_to_string("emails/notification.html", context)
     message = EmailMultiAlternatives(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -111,7 +111,9 @@ class Institution(models.Model):
         verbose_name_plural = _("institutions")
         constraints = [
             models.UniqueConstraint(
-                "name", "province", name="institution_unique_name_per_province",
+                "name",
+                "province",
+                name="institution_unique_name_per_province",
                 nulls_distinct=False,
             ),
         ]
@@ -156,8 +158,10 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(
-        _("language for e-mail"), max_length=5, default="id", choices=[("id", "Indonesia"),
-                                                                        ("en", "English")]
+        _("language for e-mail"),
+        max_length=5,
+        default="id",
+        choices=[("id", "Indonesia"), ("en", "English")],
     )
     reminder_channel = models.CharField(
         _("reminders by"),
@@ -166,12 +170,16 @@ class User(AbstractUser):
         default=NotificationChannel.EMAIL,
     )
     invited_by = models.ForeignKey(
-        "self", verbose_name=_("invited by"), on_delete=models.SET_NULL, null=True, blank=True,
+        "self",
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
 
-    objects = JippUserManager()
+    objects: ClassVar[JippUserManager] = JippUserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -239,7 +247,11 @@ class Notification(models.Model):
     """One message to one recipient: the e-mail outbox and the in-app inbox at once."""
 
     user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, null=True, blank=True,
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -305,7 +317,11 @@ class AuditEvent(models.Model):
     """One state change, written in the same transaction as the change itself."""
 
     actor = models.ForeignKey(
-        User, verbose_name=_("actor"), on_delete=models.SET_NULL, null=True, blank=True,
+        User,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=50)

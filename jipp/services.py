@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jipp import emails
@@ -202,9 +203,24 @@ def resend_invitation(*, by: User, user: User) -> None:
 
 @transaction.atomic
 def accept_invitation(*, user: User, password: str) -> None:
+    """Set the invitee's password and tell the reviewer who invited them."""
     user.set_password(password)
     user.save(update_fields=["password"])
     record_event(actor=user, action="user_invitation_accepted", target=user)
+    inviter = user.invited_by
+    if inviter is None or not inviter.is_active:
+        return
+    name = user.get_full_name() or user.username
+    with translation.override(inviter.language):
+        notify(
+            user=inviter,
+            kind="invitation_accepted",
+            subject=_("%(name)s joined JIPP") % {"name": name},
+            body=_("%(name)s (%(email)s) accepted your invitation and can now sign in.")
+            % {"name": name, "email": user.email},
+            url=f"{reverse('user_list')}?q={user.username}",
+            dedupe_key=f"invitation_accepted:{user.pk}",
+        )
 
 
 @transaction.atomic

@@ -73,12 +73,13 @@ def requeue_notifications() -> int:
     stale = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
     with transaction.atomic():
         # A worker that died mid-send leaves its claim behind; give the row back.
-        Notification.objects.filter(
-            status=NotificationStatus.SENDING, claimed_at__lt=stale
-        ).update(status=NotificationStatus.PENDING, next_attempt_at=now)
+        Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=stale).update(
+            status=NotificationStatus.PENDING, next_attempt_at=now
+        )
     due = list(
         Notification.objects.filter(
-            Q(next_attempt_at__lte=now - grace) | Q(attempts__gt=0, next_attempt_at__lte=now)
+            Q(next_attempt_at__lte=now - grace)
+            | Q(attempts__gt=0, next_attempt_at__lte=now)
             | Q(claimed_at__lt=stale),
             status=NotificationStatus.PENDING,
             channel=NotificationChannel.EMAIL,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jipp import services
+from jipp.access import AuthedRequest
 from jipp.models import Notification, Province
 
 
@@ -19,8 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Notification.objects.for_inbox(request.user).only(  # type: ignore[arg-type]
+def inbox(request: AuthedRequest) -> HttpResponse:
+    rows = Notification.objects.for_inbox(request.user).only(
         "id", "kind", "subject", "body", "url", "created_at", "read_at", "channel", "status"
     )
     if request.GET.get("show") == "unread":
@@ -30,12 +31,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     """Opening a notification marks it read and follows its link."""
     notification = get_object_or_404(
-        Notification.objects.for_inbox(request.user), pk=pk  # type: ignore[arg-type]
+        Notification.objects.for_inbox(request.user),
+        pk=pk,
     )
-    services.mark_read(user=request.user, notification_ids=[notification.pk])  # type: ignore[arg-type]
+    services.mark_read(user=request.user, notification_ids=[notification.pk])
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -44,8 +46,8 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+def inbox_mark_read(request: AuthedRequest) -> HttpResponse:
     ids = [int(pk) for pk in request.POST.getlist("id") if pk.isdigit()]
-    count = services.mark_read(user=request.user, notification_ids=ids or None)  # type: ignore[arg-type]
+    count = services.mark_read(user=request.user, notification_ids=ids or None)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("inbox")

@@ -7,6 +7,7 @@ ministry. Each is a real user in its real group, made from the migrated province
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -20,9 +21,17 @@ PERSONAS = ["anon", "innovator_diy", "bappeda_kalsel", "bappeda_jateng", "forum_
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Hashing strength is Django's business; a fast hasher keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_institution(db: None) -> Callable[..., Institution]:
-    def make(name: str, province_code: str | None = None, kind: str = "province_gov") -> Institution:
+    def make(
+        name: str, province_code: str | None = None, kind: str = "province_gov"
+    ) -> Institution:
         province = Province.objects.get(code=province_code) if province_code else None
         institution, _ = Institution.objects.get_or_create(
             name=name,
@@ -80,19 +89,25 @@ def forum_admin(make_user: Callable[..., User], kemenpanrb: Institution) -> User
 
 
 @pytest.fixture
-def bappeda_kalsel(make_user: Callable[..., User], make_institution: Callable[..., Institution]) -> User:
+def bappeda_kalsel(
+    make_user: Callable[..., User], make_institution: Callable[..., Institution]
+) -> User:
     office = make_institution("Bappeda Provinsi Kalimantan Selatan", "63")
     return make_user("ahmad", Role.BAPPEDA, province_code="63", institution=office)
 
 
 @pytest.fixture
-def bappeda_jateng(make_user: Callable[..., User], make_institution: Callable[..., Institution]) -> User:
+def bappeda_jateng(
+    make_user: Callable[..., User], make_institution: Callable[..., Institution]
+) -> User:
     office = make_institution("Bappeda Provinsi Jawa Tengah", "33")
     return make_user("sri", Role.BAPPEDA, province_code="33", institution=office)
 
 
 @pytest.fixture
-def innovator_diy(make_user: Callable[..., User], make_institution: Callable[..., Institution]) -> User:
+def innovator_diy(
+    make_user: Callable[..., User], make_institution: Callable[..., Institution]
+) -> User:
     unit = make_institution("Balai KPH Yogyakarta", "34")
     return make_user("wahyu", Role.INNOVATOR, institution=unit)
 
@@ -103,10 +118,16 @@ def persona(request: pytest.FixtureRequest) -> Callable[[str], User | AnonymousU
     return lambda name: request.getfixturevalue(name)
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Callable[..., Any]) -> Callable[[], Any]:
+    """`with committed(): client.post(...)` runs what the request queued for after commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 def client_for(user: User | AnonymousUser) -> Client:
     client = Client()
     if user.is_authenticated:
-        client.force_login(user)  # type: ignore[arg-type]
+        client.force_login(user)
     return client
 
 
@@ -122,3 +143,23 @@ def celery_worker(transactional_db: None) -> Iterator[object]:
         celery_app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30
     ) as worker:
         yield worker
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests flush the database; give them back the migrated reference data.
+
+    Provinces and roles come from data migrations, so every test that commits
+    (a real worker, a live server, threads) restores them by serialized rollback.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        names = getattr(item, "fixturenames", [])
+        if marker and marker.kwargs.get("transaction"):
+            item.add_marker(
+                pytest.mark.django_db(
+                    *marker.args, **{**marker.kwargs, "serialized_rollback": True}
+                ),
+                append=False,
+            )
+        elif {"live_server", "transactional_db"} & set(names):
+            names.append("django_db_serialized_rollback")

@@ -4,149 +4,462 @@ import django.contrib.auth.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import jipp.models
 from django.conf import settings
 from django.db import migrations, models
 
+import jipp.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=2, unique=True, verbose_name='Kemendagri code')),
-                ('bps_code', models.CharField(max_length=2, unique=True, verbose_name='BPS code')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('capital', models.CharField(max_length=100, verbose_name='capital')),
-                ('timezone', models.CharField(max_length=40, verbose_name='time zone')),
-                ('hub_since', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='JIPP hub since')),
-                ('hub_decree', models.CharField(blank=True, max_length=100, verbose_name='hub decree')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=2, unique=True, verbose_name="Kemendagri code"),
+                ),
+                ("bps_code", models.CharField(max_length=2, unique=True, verbose_name="BPS code")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("capital", models.CharField(max_length=100, verbose_name="capital")),
+                ("timezone", models.CharField(max_length=40, verbose_name="time zone")),
+                (
+                    "hub_since",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="JIPP hub since"
+                    ),
+                ),
+                (
+                    "hub_decree",
+                    models.CharField(blank=True, max_length=100, verbose_name="hub decree"),
+                ),
             ],
             options={
-                'verbose_name': 'province',
-                'verbose_name_plural': 'provinces',
-                'ordering': ['code'],
+                "verbose_name": "province",
+                "verbose_name_plural": "provinces",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('ministry', 'Ministry'), ('agency', 'Government agency'), ('province_gov', 'Provincial government'), ('regency_gov', 'Regency government'), ('city_gov', 'City government'), ('soe', 'State-owned enterprise'), ('regional_soe', 'Regional enterprise'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='institutional e-mail')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='jipp.institution', verbose_name='parent government')),
-                ('province', models.ForeignKey(blank=True, help_text='Empty for central government bodies.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='institutions', to='jipp.province', verbose_name='province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "Ministry"),
+                            ("agency", "Government agency"),
+                            ("province_gov", "Provincial government"),
+                            ("regency_gov", "Regency government"),
+                            ("city_gov", "City government"),
+                            ("soe", "State-owned enterprise"),
+                            ("regional_soe", "Regional enterprise"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="institutional e-mail"
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="jipp.institution",
+                        verbose_name="parent government",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for central government bodies.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="institutions",
+                        to="jipp.province",
+                        verbose_name="province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'institution',
-                'verbose_name_plural': 'institutions',
-                'ordering': ['name'],
+                "verbose_name": "institution",
+                "verbose_name_plural": "institutions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('language', models.CharField(choices=[('id', 'Indonesia'), ('en', 'English')], default='id', max_length=5, verbose_name='language for e-mail')),
-                ('reminder_channel', models.CharField(choices=[('email', 'An e-mail each time'), ('digest', 'One daily digest e-mail'), ('inbox', 'Inbox only')], default='email', max_length=10, verbose_name='reminders by')),
-                ('invited_at', models.DateTimeField(blank=True, null=True, verbose_name='invited at')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='jipp.institution', verbose_name='institution')),
-                ('province', models.ForeignKey(blank=True, help_text='Set for Bappeda officers: the province whose plans they file.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='jipp.province', verbose_name='province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("id", "Indonesia"), ("en", "English")],
+                        default="id",
+                        max_length=5,
+                        verbose_name="language for e-mail",
+                    ),
+                ),
+                (
+                    "reminder_channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "An e-mail each time"),
+                            ("digest", "One daily digest e-mail"),
+                            ("inbox", "Inbox only"),
+                        ],
+                        default="email",
+                        max_length=10,
+                        verbose_name="reminders by",
+                    ),
+                ),
+                (
+                    "invited_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="invited at"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invited by",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="jipp.institution",
+                        verbose_name="institution",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Set for Bappeda officers: the province whose plans they file.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="jipp.province",
+                        verbose_name="province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
-                'swappable': 'AUTH_USER_MODEL',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
+                "swappable": "AUTH_USER_MODEL",
             },
             managers=[
-                ('objects', jipp.models.JippUserManager()),
+                ("objects", jipp.models.JippUserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=50, verbose_name='action')),
-                ('target_id', models.PositiveBigIntegerField()),
-                ('from_status', models.CharField(blank=True, max_length=30, verbose_name='from status')),
-                ('to_status', models.CharField(blank=True, max_length=30, verbose_name='to status')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('target_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=50, verbose_name="action")),
+                ("target_id", models.PositiveBigIntegerField()),
+                (
+                    "from_status",
+                    models.CharField(blank=True, max_length=30, verbose_name="from status"),
+                ),
+                (
+                    "to_status",
+                    models.CharField(blank=True, max_length=30, verbose_name="to status"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="at"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "target_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id', 'created_at'], name='audit_target'), models.Index(fields=['action', 'created_at'], name='audit_action_period')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id", "created_at"], name="audit_target"
+                    ),
+                    models.Index(fields=["action", "created_at"], name="audit_action_period"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('kind', models.CharField(max_length=50, verbose_name='kind')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='body')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='link')),
-                ('attachment', models.TextField(blank=True, verbose_name='attachment')),
-                ('attachment_name', models.CharField(blank=True, max_length=100, verbose_name='attachment name')),
-                ('attachment_type', models.CharField(blank=True, max_length=100, verbose_name='attachment type')),
-                ('dedupe_key', models.CharField(max_length=200, unique=True, verbose_name='dedupe key')),
-                ('channel', models.CharField(choices=[('email', 'An e-mail each time'), ('digest', 'One daily digest e-mail'), ('inbox', 'Inbox only')], max_length=10, verbose_name='channel')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('held', 'Held for the inbox or digest'), ('digested', 'Sent in a digest')], db_index=True, max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt at')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='claimed at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("kind", models.CharField(max_length=50, verbose_name="kind")),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="body")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="link")),
+                ("attachment", models.TextField(blank=True, verbose_name="attachment")),
+                (
+                    "attachment_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="attachment name"),
+                ),
+                (
+                    "attachment_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="attachment type"),
+                ),
+                (
+                    "dedupe_key",
+                    models.CharField(max_length=200, unique=True, verbose_name="dedupe key"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "An e-mail each time"),
+                            ("digest", "One daily digest e-mail"),
+                            ("inbox", "Inbox only"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("held", "Held for the inbox or digest"),
+                            ("digested", "Sent in a digest"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next attempt at"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="claimed at"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='notification_inbox'), models.Index(condition=models.Q(('status__in', ['pending', 'sending'])), fields=['status', 'next_attempt_at'], name='notification_due'), models.Index(condition=models.Q(('channel', 'digest'), ('status', 'held')), fields=['user', 'created_at'], name='notification_held_digest')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('email', ''), ('user__isnull', True), _negated=True), name='notification_has_recipient')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+                    models.Index(
+                        condition=models.Q(("status__in", ["pending", "sending"])),
+                        fields=["status", "next_attempt_at"],
+                        name="notification_due",
+                    ),
+                    models.Index(
+                        condition=models.Q(("channel", "digest"), ("status", "held")),
+                        fields=["user", "created_at"],
+                        name="notification_held_digest",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("email", ""), ("user__isnull", True), _negated=True),
+                        name="notification_has_recipient",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='institution',
-            constraint=models.UniqueConstraint(models.F('name'), models.F('province'), name='institution_unique_name_per_province', nulls_distinct=False),
+            model_name="institution",
+            constraint=models.UniqueConstraint(
+                models.F("name"),
+                models.F("province"),
+                name="institution_unique_name_per_province",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='user_unique_email'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("email", ""), _negated=True),
+                name="user_unique_email",
+            ),
         ),
     ]

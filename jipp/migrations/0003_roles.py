@@ -9,9 +9,15 @@ from django.db import migrations
 ROLE_PERMISSIONS = {
     "innovator": ["view_institution", "view_province"],
     "ministry": [
-        "view_user", "add_user", "change_user",
-        "view_institution", "add_institution", "change_institution",
-        "view_province", "view_auditevent", "view_notification",
+        "view_user",
+        "add_user",
+        "change_user",
+        "view_institution",
+        "add_institution",
+        "change_institution",
+        "view_province",
+        "view_auditevent",
+        "view_notification",
     ],
     "bappeda": ["view_institution", "view_province"],
     "forum_admin": ["view_institution", "view_province"],

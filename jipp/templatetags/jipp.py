@@ -18,7 +18,7 @@ def bs(field: forms.BoundField) -> SafeString:
         css = "form-select"
     else:
         css = "form-control"
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}_helptext")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
+from jipp.demo import USERS
+
 # Each app adds its part of the story; they run in this order.
 STEPS = [
     "jipp.demo.seed",
@@ -31,3 +33,8 @@ class Command(BaseCommand):
             if created:
                 self.stdout.write(f"{step}: created {', '.join(created)}")
         self.stdout.write(self.style.SUCCESS("Demo story loaded."))
+        self.stdout.write(
+            f"\nJIPP runs at {settings.SITE_URL}/ — demo logins, password "
+            f"{settings.DEMO_PASSWORD!r}:\n"
+            + "\n".join(f"  {user.username:<16} {user.role or 'superuser'}" for user in USERS)
+        )

@@ -1,0 +1,144 @@
+"""Every URL of the portal, for every persona: the answer each one must get.
+
+A URL pattern without a row fails `test_every_url_has_a_row`: add the row with the
+feature. Objects belong to someone (`owner` in the context); the others get 404.
+Every HTML page answered 200 is also checked for the security headers and the CSP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from jipp import services
+from tests.conftest import PERSONAS, client_for
+
+ANON, INNOVATOR, KALSEL, JATENG, FORUM, MINISTRY = PERSONAS
+
+
+@dataclass
+class Context:
+    """Objects the URLs point at, made once per test."""
+
+    notification_of_ministry: int
+
+
+@dataclass
+class Row:
+    url: Callable[[Context], str]
+    get: dict[str, int] = field(default_factory=dict)
+    post: dict[str, int] = field(default_factory=dict)
+
+
+def everyone(code: int) -> dict[str, int]:
+    return dict.fromkeys(PERSONAS, code)
+
+
+def signed_in(code: int, anon: int = 302) -> dict[str, int]:
+    return {**everyone(code), ANON: anon}
+
+
+def only(roles: dict[str, int], others: int = 403, anon: int = 302) -> dict[str, int]:
+    return {**everyone(others), ANON: anon, **roles}
+
+
+ROWS: dict[str, Row] = {
+    "home": Row(lambda c: "/", get=everyone(200)),
+    "inbox": Row(lambda c: "/inbox/", get=signed_in(200)),
+    "inbox_mark_read": Row(lambda c: "/inbox/read/", get=everyone(405), post=signed_in(302)),
+    "notification_open": Row(
+        lambda c: f"/inbox/{c.notification_of_ministry}/",
+        get={**signed_in(404), MINISTRY: 302},
+    ),
+    "login": Row(lambda c: "/accounts/login/", get=everyone(200)),
+    "logout": Row(lambda c: "/accounts/logout/", get=everyone(405), post=everyone(302)),
+    "password_change": Row(lambda c: "/accounts/password_change/", get=signed_in(200)),
+    "password_change_done": Row(lambda c: "/accounts/password_change/done/", get=signed_in(200)),
+    "password_reset": Row(lambda c: "/accounts/password_reset/", get=everyone(200)),
+    "password_reset_done": Row(lambda c: "/accounts/password_reset/done/", get=everyone(200)),
+    "password_reset_confirm": Row(lambda c: "/accounts/reset/MQ/bad-token/", get=everyone(200)),
+    "password_reset_complete": Row(lambda c: "/accounts/reset/done/", get=everyone(200)),
+    "user_list": Row(lambda c: "/accounts/users/", get=only({MINISTRY: 200})),
+    "user_invite": Row(
+        lambda c: "/accounts/users/invite/",
+        get=only({MINISTRY: 200}),
+        post=only({MINISTRY: 200}),  # an empty form comes back with its errors
+    ),
+    "user_set_active": Row(
+        lambda c: "/accounts/users/999999/active/",
+        get=everyone(405),
+        post=only({MINISTRY: 404}),
+    ),
+    "user_resend_invitation": Row(
+        lambda c: "/accounts/users/999999/resend/",
+        get=everyone(405),
+        post=only({MINISTRY: 404}),
+    ),
+    "accept_invitation": Row(lambda c: "/accounts/invitation/forged/", get=everyone(404)),
+    "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(302), post=everyone(302)),
+}
+
+
+def url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from url_names(entry, namespace)
+        elif isinstance(entry, URLPattern):
+            yield f"{prefix}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>"
+
+
+def test_every_url_has_a_row():
+    missing = sorted(set(url_names()) - set(ROWS))
+    assert not missing, f"URL patterns without an access-matrix row: {missing}"
+
+
+@pytest.fixture
+def context(ministry) -> Context:
+    notification, _ = services.notify(
+        user=ministry, kind="test", subject="S", body="B", url="/", dedupe_key="matrix"
+    )
+    return Context(notification_of_ministry=notification.pk)
+
+
+CASES = [
+    (name, method, who, code)
+    for name, row in ROWS.items()
+    for method, expected in (("get", row.get), ("post", row.post))
+    for who, code in expected.items()
+]
+
+
+def assert_secure_headers(response) -> None:
+    csp = response.headers.get("Content-Security-Policy", "")
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "who", "code"), CASES)
+def test_access(name, method, who, code, persona, context):
+    client = client_for(persona(who))
+    # Every persona must exist in the database, even those not acting, as in life.
+    for other in PERSONAS:
+        persona(other)
+    response = getattr(client, method)(ROWS[name].url(context))
+    assert response.status_code == code, f"{method.upper()} {name} as {who}"
+    if response.status_code == 200 and "text/html" in response.headers.get("Content-Type", ""):
+        assert_secure_headers(response)
+
+
+def test_every_row_names_every_persona():
+    for name, row in ROWS.items():
+        assert set(row.get) == set(PERSONAS), name
+        assert not row.post or set(row.post) == set(PERSONAS), name
