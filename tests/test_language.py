@@ -41,7 +41,9 @@ def test_every_source_string_is_in_the_catalogue(settings, tmp_path, monkeypatch
     # makemessages writes beside the sources it reads: extract from a copy.
     source = tmp_path / "src"
     for folder in SOURCE_FOLDERS:
-        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     settings.LOCALE_PATHS = [source / "locale"]
     monkeypatch.chdir(source)
     call_command("makemessages", locale=["id"], verbosity=0)

@@ -49,14 +49,23 @@ def test_production_refuses_to_start_without_a_real_secret_and_hosts(env, compla
 
 
 def test_production_redirects_to_https_with_hsts_and_secure_cookies_by_default():
-    result = load_settings(DEBUG="false", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="jipp.go.id", SITE_URL="https://jipp.go.id")
+    result = load_settings(
+        DEBUG="false",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="jipp.go.id",
+        SITE_URL="https://jipp.go.id",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "31536000", "True", "True", "600"]
 
 
 def test_the_tls_redirect_can_be_switched_off_behind_a_proxy():
     result = load_settings(
-        DEBUG="false", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="jipp.go.id", SITE_URL="https://jipp.go.id", SECURE_SSL_REDIRECT="false"
+        DEBUG="false",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="jipp.go.id",
+        SITE_URL="https://jipp.go.id",
+        SECURE_SSL_REDIRECT="false",
     )
     assert result.stdout.split()[:2] == ["False", "0"]
 
