@@ -29,6 +29,7 @@ $(CATALOGUE).mo: $(CATALOGUE).po $(STAMP)
 install: $(STAMP) $(CATALOGUE).mo
 
 run: install
+	mkdir -p var
 	$(DEVSTACK) -- sh -c '\
 		$(BIN)/python manage.py migrate --noinput && \
 		$(BIN)/python manage.py seed_demo && \

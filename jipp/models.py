@@ -195,7 +195,7 @@ class User(AbstractUser):
     def roles(self) -> set[str]:
         # Cached per instance: navigation asks several times per request.
         if not hasattr(self, "_roles"):
-            self._roles = set(self.groups.values_list("name", flat=True))
+            self._roles = {group.name for group in self.groups.all()}  # uses a prefetch
         return self._roles
 
     def role_labels(self) -> list[str]:

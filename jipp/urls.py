@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from jipp import account_views, views
 
@@ -23,6 +22,6 @@ urlpatterns = [
         account_views.accept_invitation,
         name="accept_invitation",
     ),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,16 +8,28 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from jipp import services
 from jipp.access import AuthedRequest
-from jipp.models import Notification, Province
+from jipp.models import Notification, Province, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
     hubs = Province.objects.filter(hub_since__isnull=False).order_by("hub_since", "name")
     return render(request, "home.html", {"hubs": hubs})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in user's e-mail follows the choice."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=user.pk).update(language=language)
+    return response
 
 
 @login_required

@@ -78,7 +78,7 @@ ROWS: dict[str, Row] = {
         post=only({MINISTRY: 404}),
     ),
     "accept_invitation": Row(lambda c: "/accounts/invitation/forged/", get=everyone(404)),
-    "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(302), post=everyone(302)),
+    "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(405), post=everyone(302)),
 }
 
 

@@ -61,3 +61,24 @@ def test_pages_are_in_indonesian_by_default_and_in_english_after_the_switch(clie
     assert response.status_code == 302
     page = client.get("/").content.decode()
     assert '<html lang="en">' in page and "Public-service innovations" in page
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(client):
+    page = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="id">' in page
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_indonesian(client):
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="id">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_who_switches_gets_email_in_that_language(bappeda_kalsel):
+    from tests.conftest import client_for
+
+    client_for(bappeda_kalsel).post("/i18n/setlang/", {"language": "en", "next": "/"})
+    bappeda_kalsel.refresh_from_db()
+    assert bappeda_kalsel.language == "en"

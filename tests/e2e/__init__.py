@@ -1,0 +1,1 @@
+"""Browser tests: the real portal in a real Chromium, driven through Playwright."""

@@ -1,0 +1,97 @@
+"""The in-app inbox: each user's own notifications, marked read when opened."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jipp import services
+from jipp.models import Notification
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _notify(user, key, **kwargs):
+    fields = {"kind": "test", "subject": f"Subjek {key}", "body": "Isi", "url": "/", **kwargs}
+    return services.notify(user=user, dedupe_key=key, **fields)[0]
+
+
+def test_the_inbox_lists_only_the_users_own_notifications(bappeda_kalsel, bappeda_jateng):
+    _notify(bappeda_kalsel, "mine")
+    _notify(bappeda_jateng, "theirs")
+    page = client_for(bappeda_kalsel).get("/inbox/").content.decode()
+    assert "Subjek mine" in page and "Subjek theirs" not in page
+
+
+def test_reminders_held_for_the_digest_are_in_the_inbox_too(make_user):
+    user = make_user("digest", reminder_channel="digest")
+    _notify(user, "held", reminder=True)
+    assert "Subjek held" in client_for(user).get("/inbox/").content.decode()
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(bappeda_kalsel):
+    notification = _notify(bappeda_kalsel, "n", url="/accounts/password_change/")
+    response = client_for(bappeda_kalsel).get(f"/inbox/{notification.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password_change/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_a_notification_never_leads_off_site(bappeda_kalsel):
+    notification = _notify(bappeda_kalsel, "n", url="https://evil.example/phish")
+    response = client_for(bappeda_kalsel).get(f"/inbox/{notification.pk}/")
+    assert response["Location"] == "/inbox/"
+
+
+def test_someone_elses_notification_answers_404_and_stays_unread(bappeda_kalsel, bappeda_jateng):
+    notification = _notify(bappeda_jateng, "n")
+    assert client_for(bappeda_kalsel).get(f"/inbox/{notification.pk}/").status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_marking_one_or_all_as_read(bappeda_kalsel, bappeda_jateng):
+    first, second = _notify(bappeda_kalsel, "a"), _notify(bappeda_kalsel, "b")
+    foreign = _notify(bappeda_jateng, "c")
+    client = client_for(bappeda_kalsel)
+    client.post("/inbox/read/", {"id": [first.pk, foreign.pk, "x"]})
+    assert Notification.objects.filter(read_at__isnull=False).get() == first
+
+    client.post("/inbox/read/")
+    second.refresh_from_db()
+    foreign.refresh_from_db()
+    assert second.read_at is not None and foreign.read_at is None
+    assert list(client.get("/inbox/?show=unread").context["page"].object_list) == []
+
+
+def test_the_unread_count_shows_in_the_navigation(bappeda_kalsel):
+    _notify(bappeda_kalsel, "a")
+    _notify(bappeda_kalsel, "b")
+    response = client_for(bappeda_kalsel).get("/")
+    assert response.context["unread_count"] == 2
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_inbox_takes_the_same_number_of_queries_for_few_or_many(bappeda_kalsel, count):
+    client = client_for(bappeda_kalsel)
+    client.get("/inbox/")  # session and user loaded once
+    for n in range(count):
+        _notify(bappeda_kalsel, f"k{n}")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/inbox/").status_code == 200
+    assert len(queries) <= 7
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_account_list_takes_the_same_number_of_queries_for_few_or_many(
+    ministry, make_user, make_institution, count
+):
+    office = make_institution("Dinas Sosial", "63")
+    for n in range(count):
+        make_user(f"user{n}", "bappeda", province_code="63", institution=office)
+    client = client_for(ministry)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/users/").status_code == 200
+    assert len(queries) <= 9
