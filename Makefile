@@ -15,7 +15,7 @@ DEVSTACK := $(BIN)/python -m jipp.devstack
 export DEBUG ?= true
 export DEMO_PASSWORD ?= jipp-demo-2020
 
-.PHONY: install run test check format messages clean
+.PHONY: install run test check format messages clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: install
 
 test: install
 	CONN_MAX_AGE=0 $(DEVSTACK) --test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Load test of the catalogue at 100,000 innovations (bench/run.py; needs wrk), results in
+# docs/PERFORMANCE.md. Options: BENCH_ARGS="--innovations 2000 --duration 3 --only list".
+bench: install
+	$(DEVSTACK) -- $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 check: install
 	$(BIN)/ruff check .

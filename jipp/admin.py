@@ -5,7 +5,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jipp import services
-from jipp.models import AuditEvent, Institution, Notification, NotificationStatus, Province, User
+from jipp.models import (
+    AuditEvent,
+    Export,
+    Institution,
+    Notification,
+    NotificationStatus,
+    Province,
+    User,
+)
 
 
 @admin.register(Province)
@@ -113,4 +121,34 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Generated files, for support: read-only (they belong to the user who asked)."""
+
+    list_display = ["created_at", "user", "kind", "status", "row_count", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["user__username", "params"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "user",
+        "kind",
+        "params",
+        "language",
+        "status",
+        "file",
+        "download_name",
+        "row_count",
+        "created_at",
+        "finished_at",
+        "error",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg2
 from psycopg2 import sql
@@ -32,6 +32,7 @@ from psycopg2 import sql
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "jipp"
 TEST_REDIS_DB = 15  # tests never share a queue with a `make run` worker on db 0
+TEST_CACHE_DB = 14  # and each test may empty its cache without touching the queue
 
 
 def answers(address: str) -> bool:
@@ -121,6 +122,12 @@ def redis_url(db: int) -> Iterator[str]:
         process.wait(10)
 
 
+def with_db(url: str, db: int) -> str:
+    """The same Redis server, another database number."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
 def ensure_database(url: str) -> None:
     """Create the database when missing (the test database Django makes itself)."""
     import dj_database_url
@@ -152,6 +159,8 @@ def main(argv: list[str]) -> int:
     with postgres_url() as database, redis_url(TEST_REDIS_DB if args.test else 0) as redis:
         ensure_database(database)
         env = {**os.environ, "DATABASE_URL": database, "REDIS_URL": redis}
+        if args.test:
+            env["CACHE_URL"] = with_db(redis, TEST_CACHE_DB)
         print(f"devstack: DATABASE_URL={database} REDIS_URL={redis}", flush=True)
         child = subprocess.Popen(command, env=env)
         # Ctrl-C reaches the child through the terminal; wait for it to finish its own way.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from typing import TYPE_CHECKING, ClassVar
 
@@ -79,6 +80,16 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class InstitutionQuerySet(models.QuerySet["Institution"]):
+    def innovators(self) -> InstitutionQuerySet:
+        """Institutions with at least one public (approved) innovation, with their count."""
+        return self.annotate(
+            innovation_count=models.Count(
+                "innovations", filter=models.Q(innovations__status="approved")
+            )
+        ).filter(innovation_count__gt=0)
+
+
 class Institution(models.Model):
     """An instansi: a body that owns innovations, adopts them, or both."""
 
@@ -105,6 +116,8 @@ class Institution(models.Model):
     email = models.EmailField(_("institutional e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    objects = InstitutionQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("institution")
@@ -122,7 +135,7 @@ class Institution(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:jipp_institution_change", args=[self.pk])
+        return reverse("innovations:innovator", args=[self.slug])
 
 
 class NotificationChannel(models.TextChoices):
@@ -347,3 +360,51 @@ class AuditEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:jipp_auditevent_change", args=[self.pk])
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def export_upload_to(instance: Export, filename: str) -> str:
+    """A random name: the owner finds the file through the download view, nobody guesses it."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return timezone.now().strftime("exports/%Y/%m/") + f"{uuid.uuid4().hex}.{extension}"
+
+
+class Export(models.Model):
+    """A file generated for one user (a catalogue, a plan list, a dashboard), served to them only.
+
+    Small exports are answered in the request; large ones are built by a worker, which
+    fills this row and tells the user through the inbox.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="exports"
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    params = models.TextField(_("query string"), blank=True)
+    language = models.CharField(_("language"), max_length=5, default="id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    file = models.FileField(_("file"), upload_to=export_upload_to, max_length=200, blank=True)
+    download_name = models.CharField(_("download name"), max_length=100, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_user")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("export_download", args=[self.pk])

@@ -71,9 +71,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "bootstrap",
     "csp",
@@ -129,7 +133,7 @@ REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": env("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": "jipp",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
@@ -222,6 +226,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The read-only open-data API (jipp/api_urls.py): JSON only (no browsable API, whose
+# pages would need inline script), anonymous (no session, hence no CSRF), throttled per
+# client address in the Redis cache. NUM_PROXIES: the address is the peer's unless a
+# proxy we trust sets X-Forwarded-For, so a client cannot pick its own throttle key.
+API_ANON_RATE = env("API_ANON_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
+    "NUM_PROXIES": 1 if env_bool("BEHIND_TLS_PROXY") else 0,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "JIPP Open Data API",
+    "DESCRIPTION": (
+        "Read-only open data of the JIPP Replication Registry: the public-service "
+        "innovations approved by KemenPANRB. No personal data; no key needed; "
+        f"anonymous clients are limited to {API_ANON_RATE.replace('/min', ' requests a minute')}."
+    ),
+    "VERSION": "1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar package, served by us: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 # Celery: Redis carries "look now"; the database is the record (DESIGN.md section 4).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -254,6 +288,21 @@ NOTIFICATION_QUEUE_GRACE_SECONDS = 60
 NOTIFICATION_CLAIM_TIMEOUT_SECONDS = 600
 NOTIFICATION_MAX_ATTEMPTS = 5
 NOTIFICATION_BACKOFF_MINUTES = (1, 5, 30, 120)
+
+# Exports of lists (innovations.exports): an XLSX of more rows than this is built by
+# a worker and its link sent to the inbox. Downloads per minute, per address for
+# anonymous visitors and per account for signed-in users (django-ratelimit).
+EXPORT_SYNC_MAX_ROWS = 5000
+EXPORT_KEEP_DAYS = 7
+EXPORT_RATE_ANONYMOUS = env("EXPORT_RATE_ANONYMOUS", "10/m")
+EXPORT_RATE_SIGNED_IN = "60/m"
+# django-ratelimit counts in the default cache: Redis, whose INCR is atomic.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = "rl:"
+# Behind our TLS proxy every request comes from the proxy: count the address it saw.
+RATELIMIT_IP_META_KEY = (
+    "innovations.export_views.forwarded_address" if env_bool("BEHIND_TLS_PROXY") else None
+)
 
 LOGGING = {
     "version": 1,

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jipp import digests, emails
-from jipp.models import Notification, NotificationChannel, NotificationStatus
+from jipp.models import Export, Notification, NotificationChannel, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +96,15 @@ def requeue_notifications() -> int:
 def send_digests() -> int:
     """Every quarter hour: the users whose local 08:30 has come get their daily digest."""
     return digests.send_due_digests()
+
+
+@shared_task
+def delete_old_exports() -> int:
+    """Generated files are kept for a week; the list they came from can make them again."""
+    cutoff = timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    old = list(Export.objects.filter(created_at__lt=cutoff))
+    for export in old:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    return len(old)

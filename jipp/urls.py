@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from jipp import account_views, views
+from jipp import account_views, export_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("innovations/", include("innovations.urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("inbox/<int:pk>/", views.notification_open, name="notification_open"),
@@ -22,6 +23,8 @@ urlpatterns = [
         account_views.accept_invitation,
         name="accept_invitation",
     ),
+    path("exports/<int:pk>/", export_views.export_download, name="export_download"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("api/", include("jipp.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,8 +17,16 @@ from jipp.models import Notification, Province, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from innovations.models import Innovation  # the shared app does not import apps at load
+
     hubs = Province.objects.filter(hub_since__isnull=False).order_by("hub_since", "name")
-    return render(request, "home.html", {"hubs": hubs})
+    recent = (
+        Innovation.objects.public()
+        .select_related("innovator", "province")
+        .only("slug", "title", "innovator__name", "province__name")
+        .order_by("-approved_at", "-id")[:4]
+    )
+    return render(request, "home.html", {"hubs": hubs, "recent": recent})
 
 
 @require_POST

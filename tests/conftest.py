@@ -6,6 +6,7 @@ ministry. Each is a real user in its real group, made from the migrated province
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,12 +14,30 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import AnonymousUser, Group
 from django.test import Client
+from django.utils.text import slugify
+from hypothesis import settings as hypothesis_settings
 
 from jipp.celery import app as celery_app
 from jipp.models import Institution, InstitutionKind, Province, Role, User
 
+# Property-based tests: a bounded run everywhere, a longer one on request.
+hypothesis_settings.register_profile("default", max_examples=60, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
 PERSONAS = ["anon", "innovator_diy", "bappeda_kalsel", "bappeda_jateng", "forum_admin", "ministry"]
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The tests' cache is a Redis database of its own (jipp.devstack --test): emptying it
+    # leaves the Celery queue alone.
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.CACHES["default"]["LOCATION"] != settings.CELERY_BROKER_URL:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +83,40 @@ def make_user(db: None, make_institution: Callable[..., Institution]) -> Callabl
         if role:
             user.groups.add(Group.objects.get(name=role))
         return user
+
+    return make
+
+
+@pytest.fixture
+def make_innovation(db: None, make_institution: Callable[..., Institution]) -> Callable[..., Any]:
+    """An innovation with plausible text; approved unless told otherwise."""
+    from innovations.models import SDG, Category, Innovation
+
+    counter = iter(range(1, 10_000))
+
+    def make(title: str, *, sdgs: tuple[int, ...] = (3,), **fields: Any) -> Innovation:
+        n = next(counter)
+        innovator = fields.pop("innovator", None) or make_institution(
+            "Dinas Kesehatan Provinsi Kalimantan Selatan", "63"
+        )
+        values: dict[str, Any] = {
+            "slug": f"{slugify(title)[:60]}-{n}",
+            "innovator": innovator,
+            "province": innovator.province,
+            "category": Category.objects.get(slug=fields.pop("category", "kesehatan")),
+            "phase": "development",
+            "launched_year": 2019,
+            "summary": "Ringkasan inovasi untuk warga.",
+            "problem": "Masalah yang dihadapi warga.",
+            "solution": "Solusi yang diterapkan.",
+            "results": "Hasil yang dicapai.",
+            "replication_requirements": "Anggaran, regulasi, dan petugas.",
+            "status": "approved",
+            **fields,
+        }
+        innovation = Innovation.objects.create(title=title, **values)
+        innovation.sdgs.set(SDG.objects.filter(number__in=sdgs))
+        return innovation
 
     return make
 

@@ -11,9 +11,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.throttling import AnonRateThrottle
 
 from jipp import services
+from jipp.models import Export
 from tests.conftest import PERSONAS, client_for
 
 ANON, INNOVATOR, KALSEL, JATENG, FORUM, MINISTRY = PERSONAS
@@ -24,6 +27,10 @@ class Context:
     """Objects the URLs point at, made once per test."""
 
     notification_of_ministry: int
+    innovation: str = ""  # slug of an approved innovation
+    draft_innovation: str = ""  # slug of a submitted one, public nowhere
+    innovator: str = ""  # slug of its institution
+    export_of_ministry: int = 0  # a ready file of the ministry persona
 
 
 @dataclass
@@ -78,6 +85,27 @@ ROWS: dict[str, Row] = {
         post=only({MINISTRY: 404}),
     ),
     "accept_invitation": Row(lambda c: "/accounts/invitation/forged/", get=everyone(404)),
+    "innovations:list": Row(lambda c: "/innovations/", get=everyone(200)),
+    "innovations:detail": Row(lambda c: f"/innovations/{c.innovation}/", get=everyone(200)),
+    "innovations:detail (unapproved)": Row(
+        lambda c: f"/innovations/{c.draft_innovation}/", get=everyone(404)
+    ),
+    "innovations:innovators": Row(lambda c: "/innovations/innovators/", get=everyone(200)),
+    "innovations:innovator": Row(
+        lambda c: f"/innovations/innovators/{c.innovator}/", get=everyone(200)
+    ),
+    "innovations:export_csv": Row(lambda c: "/innovations/export.csv", get=everyone(200)),
+    "innovations:export_xlsx": Row(lambda c: "/innovations/export.xlsx", get=signed_in(200)),
+    "export_download": Row(
+        lambda c: f"/exports/{c.export_of_ministry}/", get={**signed_in(404), MINISTRY: 200}
+    ),
+    "innovation-list": Row(lambda c: "/api/innovations/", get=everyone(200)),
+    "innovation-detail": Row(lambda c: f"/api/innovations/{c.innovation}/", get=everyone(200)),
+    "innovation-detail (unapproved)": Row(
+        lambda c: f"/api/innovations/{c.draft_innovation}/", get=everyone(404)
+    ),
+    "api-schema": Row(lambda c: "/api/schema/", get=everyone(200)),
+    "api-docs": Row(lambda c: "/api/docs/", get=everyone(200)),
     "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(405), post=everyone(302)),
 }
 
@@ -94,16 +122,35 @@ def url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterator
 
 
 def test_every_url_has_a_row():
-    missing = sorted(set(url_names()) - set(ROWS))
+    # Rows named "name (case)" are extra cases of the URL "name".
+    missing = sorted(set(url_names()) - {name.split(" (")[0] for name in ROWS})
     assert not missing, f"URL patterns without an access-matrix row: {missing}"
 
 
+@pytest.fixture(autouse=True)
+def _api_unthrottled(monkeypatch) -> None:
+    # The matrix asks the API dozens of times a run from one address (and the throttle's
+    # Redis is shared by concurrent runs); throttling has its own tests.
+    monkeypatch.setattr(AnonRateThrottle, "get_rate", lambda self: None)
+
+
 @pytest.fixture
-def context(ministry) -> Context:
+def context(ministry, make_innovation, settings, tmp_path) -> Context:
     notification, _ = services.notify(
         user=ministry, kind="test", subject="S", body="B", url="/", dedupe_key="matrix"
     )
-    return Context(notification_of_ministry=notification.pk)
+    approved = make_innovation("Sahabat Rimba")
+    draft = make_innovation("Draf", status="submitted")
+    settings.MEDIA_ROOT = tmp_path
+    export = Export.objects.create(user=ministry, kind="innovations", status="ready")
+    export.file.save("matrix.csv", ContentFile(b"Judul\r\nSahabat Rimba\r\n"))
+    return Context(
+        notification_of_ministry=notification.pk,
+        innovation=approved.slug,
+        draft_innovation=draft.slug,
+        innovator=approved.innovator.slug,
+        export_of_ministry=export.pk,
+    )
 
 
 CASES = [

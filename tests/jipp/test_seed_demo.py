@@ -32,8 +32,10 @@ def test_seed_demo_creates_every_demo_user_who_can_sign_in(settings):
     for username, role in DEMO_USERS.items():
         user = authenticate(username=username, password=settings.DEMO_PASSWORD)
         assert user is not None and user.has_role(role), username
-    assert User.objects.get(username="bappeda.kalsel").province.name == "Kalimantan Selatan"
-    assert User.objects.get(username="bappeda.jateng").province.code == "33"
+    kalsel = User.objects.get(username="bappeda.kalsel").province
+    jateng = User.objects.get(username="bappeda.jateng").province
+    assert kalsel and kalsel.name == "Kalimantan Selatan"
+    assert jateng and jateng.code == "33"
     assert User.objects.get(username="admin").is_superuser
     assert Institution.objects.filter(province__code="63").count() >= 4
 

@@ -11,6 +11,7 @@ from jipp.demo import USERS
 # Each app adds its part of the story; they run in this order.
 STEPS = [
     "jipp.demo.seed",
+    "innovations.demo.seed",
 ]
 
 

@@ -1,0 +1,227 @@
+"""`make bench`: the catalogue's pages under load, written to docs/PERFORMANCE.md.
+
+    python -m bench.run [--innovations N] [--duration S] [--only LABEL] [--skip-generate]
+
+Runs under jipp.devstack (`make bench`), which sets DATABASE_URL and REDIS_URL:
+1. its own database, jipp_bench (DATABASE_URL's server, another name): migrate, top it up
+   with `generate_data` to N approved innovations (a second run reuses them), VACUUM
+   ANALYZE;
+2. gunicorn `jipp.wsgi`, 2 sync workers, DEBUG off, on a free port of 127.0.0.1, after
+   collectstatic (DEBUG off serves whitenoise's manifest);
+3. each URL below: a 2 s warm-up, then wrk for --duration seconds;
+4. the table, on stdout and in its section of docs/PERFORMANCE.md (not with --only).
+gunicorn is stopped at the end, on error and on Ctrl-C. Needs wrk: apt-get install wrk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from bench import report, wrk
+from bench.report import Row
+from bench.server import launch, say, server_env, status, stop_server, wait_until_ready
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "PERFORMANCE.md"
+DATABASE = "jipp_bench"
+DEEP_PAGE = "<deep page>"  # worked out from the database by deep_page_path()
+DEEP_PAGE_DEPTH = 20  # the page after the 21st oldest innovation: the very last rows
+
+# What is measured, in order: (label, path). The first is the baseline, a page that runs
+# no query. {broad} and {selective} are innovations.synthetic's BROAD_WORD and
+# SELECTIVE_WORD: words in about 20% and 0.3% of the generated innovations.
+URLS: list[tuple[str, str]] = [
+    ("baseline", "/accounts/login/"),
+    ("list", "/innovations/"),
+    ("deep page", DEEP_PAGE),
+    ("filter: province", "/innovations/?province=63"),
+    ("filter: category+phase", "/innovations/?category=kesehatan&phase=development"),
+    ("filter: sdg+year+kind", "/innovations/?sdg=3&year=2020&innovator_kind=city"),
+    ("search: selective", "/innovations/?q={selective}"),
+    ("search: broad", "/innovations/?q={broad}"),
+    ("api: list", "/api/innovations/"),
+]
+# How many times the baseline's median each may take; DEFAULT_TARGET when not listed.
+TARGETS = {"baseline": 1.0, "deep page": 6.0, "search: selective": 6.0, "search: broad": 15.0}
+DEFAULT_TARGET = 5.0
+
+
+def database_url(url: str, name: str = DATABASE) -> str:
+    """The same server and user as `url`, another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def manage(*command: str, env: dict[str, str], quiet: bool = False) -> None:
+    output = subprocess.DEVNULL if quiet else None
+    subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=output
+    )
+
+
+def prepare(innovations: int, skip_generate: bool) -> int:
+    """Migrate and fill the bench database; returns how many approved innovations it has."""
+    from django.db import connection
+
+    from innovations.models import Innovation
+
+    manage("migrate", "--noinput", env=dict(os.environ), quiet=True)
+    have = Innovation.objects.public().count()
+    if have < innovations and not skip_generate:
+        say(f"{have:,} approved innovations; generating {innovations - have:,} more")
+        started = time.monotonic()
+        manage("generate_data", "--innovations", str(innovations - have), env=dict(os.environ))
+        say(f"generated {innovations - have:,} innovations in {time.monotonic() - started:.0f} s")
+        have = Innovation.objects.public().count()
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    say(f"{have:,} approved innovations; VACUUM ANALYZE in {time.monotonic() - started:.0f} s")
+    return have
+
+
+def deep_page_path(database: str = "default") -> str | None:
+    """The list's page of the oldest innovations, by keyset cursor (innovations.paging).
+
+    `database` is a Django database alias. None when the cursor helper is not there yet
+    or there is nothing to page through.
+    """
+    try:
+        from innovations.paging import cursor_for
+    except ImportError:
+        return None
+    from innovations.models import Innovation
+
+    oldest = list(
+        Innovation.objects.using(database)
+        .public()
+        .order_by("approved_at", "id")
+        .values_list("approved_at", "id")[: DEEP_PAGE_DEPTH + 1]
+    )
+    if not oldest:
+        return None
+    approved_at, pk = oldest[-1]
+    return f"/innovations/?cursor={quote(cursor_for(approved_at, pk))}"
+
+
+def measure(label: str, path: str, port: int, duration: int) -> Row:
+    from innovations.synthetic import BROAD_WORD, SELECTIVE_WORD
+
+    row = Row(label, path, TARGETS.get(label, DEFAULT_TARGET))
+    if path == DEEP_PAGE:
+        deep = deep_page_path()
+        if deep is None:
+            row.path, row.note = "/innovations/?cursor=…", "not available yet (no cursor_for)"
+            return row
+        row.path = deep
+    row.path = row.path.replace("{broad}", BROAD_WORD).replace("{selective}", SELECTIVE_WORD)
+    first = status(port, row.path)
+    if first == 404:
+        row.note = "not available yet (404)"
+        return row
+    row.measured = wrk.measure(f"http://127.0.0.1:{port}{row.path}", duration)
+    notes = [] if row.measured.median_ms is not None else ["no request finished"]
+    if row.measured.non_2xx_3xx:
+        now = status(port, row.path)
+        notes.append(f"{row.measured.non_2xx_3xx} answers not 2xx/3xx, now HTTP {now}")
+    if row.measured.socket_errors:
+        notes.append(f"{row.measured.socket_errors} socket errors")
+    row.note = "; ".join(notes)
+    return row
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    default = int(os.environ.get("BENCH_INNOVATIONS", "100000"))
+    parser.add_argument(
+        "--innovations",
+        type=int,
+        default=default,
+        metavar="N",
+        help=f"approved innovations in the bench database (default {default})",
+    )
+    parser.add_argument(
+        "--duration", type=int, default=10, metavar="S", help="seconds of wrk per URL (default 10)"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="LABEL",
+        choices=[label for label, _ in URLS],
+        help="measure this URL only (and the baseline); no report written",
+    )
+    parser.add_argument(
+        "--skip-generate",
+        action="store_true",
+        help="measure what the bench database has; generate nothing",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not wrk.installed():
+        print("bench: wrk is not installed. Install it: apt-get install wrk", file=sys.stderr)
+        return 2
+    began = time.monotonic()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # runs the finally below
+    from jipp.devstack import ensure_database
+
+    database = database_url(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/jipp"))
+    ensure_database(database)
+    os.environ.update(DATABASE_URL=database, DEBUG="true", DJANGO_SETTINGS_MODULE="jipp.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    innovations = prepare(args.innovations, args.skip_generate)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server_version = str(cursor.fetchone()[0])
+    from jipp.devstack import free_port
+
+    port = free_port()
+    env = server_env(database, port)
+    manage("collectstatic", "--noinput", env=env, quiet=True)
+    urls = [url for url in URLS if url[0] in {URLS[0][0], args.only or url[0]}]
+    server = launch(env, port)
+    rows: list[Row] = []
+    try:
+        wait_until_ready(server, port, URLS[0][1])
+        for label, path in urls:
+            say(f"measuring {label}")
+            rows.append(measure(label, path, port, args.duration))
+    finally:
+        stop_server(server)
+    text = report.section(
+        rows,
+        innovations=innovations,
+        when=date.today().isoformat(),
+        machine_line=report.machine(server_version),
+        wrk=wrk.settings_text(args.duration),
+    )
+    print("\n" + "\n".join(text.splitlines()[1:-1]) + "\n", flush=True)
+    if args.only:
+        say("--only: docs/PERFORMANCE.md left as it was")
+    else:
+        report.write(REPORT, text)
+        say(f"written to {REPORT.relative_to(ROOT)}")
+    say(f"done in {time.monotonic() - began:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        say("interrupted")
+        sys.exit(130)

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from innovations.models import SDG, Category, Innovation
+
+
+@admin.register(SDG)
+class SDGAdmin(admin.ModelAdmin):
+    list_display = ["number", "name_id", "name_en"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_id", "name_en", "slug"]
+    search_fields = ["name_id", "name_en"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Innovation)
+class InnovationAdmin(admin.ModelAdmin):
+    list_display = ["title", "innovator", "province", "category", "phase", "status", "approved_at"]
+    list_filter = ["status", "phase", "kipp_recognition", "category", "province"]
+    search_fields = ["title", "slug", "innovator__name"]
+    list_select_related = ["innovator", "province", "category"]
+    autocomplete_fields = ["innovator"]
+    filter_horizontal = ["sdgs"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_by", "created_at", "submitted_at", "reviewed_at", "approved_at"]
+    date_hierarchy = "approved_at"

@@ -1,0 +1,61 @@
+"""Fill the database with synthetic approved data for scale tests and benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from innovations.synthetic import generate_innovations
+
+# One generator per kind of data, in the order they run: --<kind> N adds N rows of it.
+# Each is called as generator(count, seed=, batch_size=, progress=) and returns how many
+# rows it made. A later kind (replication plans) adds its option and a line here.
+GENERATORS: dict[str, Callable[..., int]] = {
+    "innovations": generate_innovations,
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Add synthetic approved data for scale tests. Every run ADDS rows (run it twice "
+        "with --innovations 1000 and there are 2000); institutions it makes are reused."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        for kind in GENERATORS:
+            parser.add_argument(f"--{kind}", type=int, default=0, metavar="N", help=f"add N {kind}")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=2020,
+            help="random seed (default 2020): same seed and same database give the same rows",
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help="rows per transaction (default 5000)"
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off: this looks like production. Synthetic innovations would be "
+                "published in the public registry. Pass --force if you really mean it."
+            )
+        if any(options[kind] < 0 for kind in GENERATORS):
+            raise CommandError("Counts must be zero or more.")
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        for kind, generate in GENERATORS.items():
+            if options[kind]:
+                made = generate(
+                    options[kind],
+                    seed=options["seed"],
+                    batch_size=options["batch_size"],
+                    progress=self.stdout.write,
+                )
+                self.stdout.write(self.style.SUCCESS(f"Added {made} {kind}."))
