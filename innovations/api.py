@@ -21,7 +21,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
@@ -51,9 +52,14 @@ BY_TITLE = ("title", "id")
 # -- serializers: every field named, none of them personal ------------------------------
 
 
-def absolute(serializer: serializers.Serializer, path: str) -> str:
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+def absolute(serializer: serializers.Serializer, view_name: str, slug: str) -> str:
+    """The absolute URL of a page by slug; the URL pattern is resolved once per response."""
+    patterns = serializer.context.setdefault("url_patterns", {})
+    if view_name not in patterns:
+        request = serializer.context.get("request")
+        path = reverse(view_name, args=["-slug-"])
+        patterns[view_name] = request.build_absolute_uri(path) if request is not None else path
+    return patterns[view_name].replace("-slug-", slug)
 
 
 class InnovatorSerializer(serializers.ModelSerializer):
@@ -66,7 +72,7 @@ class InnovatorSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, institution: Institution) -> str:
-        return absolute(self, institution.get_absolute_url())
+        return absolute(self, "innovations:innovator", institution.slug)
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -99,7 +105,12 @@ class InnovationListSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="Of origin; null for central bodies."
     )
     category = CategorySerializer(read_only=True)
-    sdgs = serializers.SlugRelatedField(many=True, read_only=True, slug_field="number")
+    sdgs = serializers.ListField(
+        source="sdg_numbers",
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="The numbers of the Sustainable Development Goals it serves.",
+    )
 
     class Meta:
         model = Innovation
@@ -111,7 +122,7 @@ class InnovationListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, innovation: Innovation) -> str:
-        return absolute(self, innovation.get_absolute_url())
+        return absolute(self, "innovations:detail", innovation.slug)
 
 
 class InnovationDetailSerializer(InnovationListSerializer):
@@ -201,11 +212,9 @@ class OpenDataThrottle(AnonRateThrottle):
 
 
 def with_list_columns(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
-    """What a list item shows, in two queries: the rows and their SDG numbers."""
-    return (
-        queryset.select_related("innovator", "province", "category")
-        .prefetch_related(Prefetch("sdgs", queryset=SDG.objects.only("id", "number")))
-        .only(*search.LIST_COLUMNS)
+    """What a list item shows, in one query (SDG numbers are a column of the row)."""
+    return queryset.select_related("innovator", "province", "category").only(
+        *search.LIST_COLUMNS, "sdg_numbers"
     )
 
 
@@ -260,7 +269,7 @@ class InnovationViewSet(ReadOnlyModelViewSet):
             sort = "newest"
         self.sort = sort
         if sort == "relevance":
-            return with_list_columns(search.ranked(queryset, text))
+            return with_list_columns(search.in_order(search.ranked_ids(queryset, text)))
         return search.matching(queryset, text)
 
     @property

@@ -3,26 +3,36 @@
 One place decides how a result list is read, for the page, the exports and the API.
 What keeps it fast at 100,000 innovations (docs/PERFORMANCE.md):
 - only the columns a list shows are read (never the stored search vectors);
-- counts stop at COUNT_CAP ("more than 1,000") instead of counting everything;
+- counts stop at COUNT_CAP ("more than 1,000") instead of counting everything, and a
+  count or a search's ranking is reused for a minute (remembered());
 - browsing pages by keyset (innovations.paging), never by OFFSET;
 - a search ranks a bounded candidate set: the newest RANK_CANDIDATES matches plus the
-  newest page of matches in the title, so a broad word costs little and its title
-  matches still fill the first page.
+  newest page of matches in the title, read once with their rank, so a broad word costs
+  little and its title matches still fill the first page.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.utils.html import escape
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
 
 from innovations import listing
@@ -30,9 +40,10 @@ from innovations.filters import InnovationFilter
 from innovations.models import SEARCH_CONFIG, Innovation
 from innovations.paging import keyset_page
 
+T = TypeVar("T")
 PAGE_SIZE = 20
 COUNT_CAP = 1000
-COUNT_TTL = 60
+CACHE_TTL = 60  # seconds a count or a ranking is reused
 RANK_CANDIDATES = 300
 TITLE_CANDIDATES = PAGE_SIZE
 LIST_COLUMNS = (
@@ -54,13 +65,11 @@ LIST_COLUMNS = (
     "category__name_id",
     "category__name_en",
 )
-# ts_headline marks matches with these; the text is escaped before they become <mark>.
-_START, _STOP = "\x02", "\x03"
 
 
 @dataclass
 class Results:
-    rows: list[Innovation]
+    rows: list[Any]  # named tuples of LIST_COLUMNS (see shown())
     count: int
     count_capped: bool
     sort: str
@@ -88,75 +97,81 @@ def capped_count(queryset: QuerySet[Innovation], key: str = "") -> tuple[int, bo
     Counting visits up to a thousand rows, as much work as the page itself; the public
     registry changes a few times a day, so a count a minute old is as good as new.
     """
-    cache_key = f"catalogue-count:{hashlib.sha256(key.encode()).hexdigest()}" if key else ""
-    count = _cache_get(cache_key)
-    if count is None:
-        count = queryset.order_by().values("id")[: COUNT_CAP + 1].count()
-        _cache_set(cache_key, count)
+    count = remembered(
+        f"catalogue-count:{key}" if key else "",
+        lambda: queryset.order_by().values("id")[: COUNT_CAP + 1].count(),
+    )
     return min(count, COUNT_CAP), count > COUNT_CAP
 
 
-def _cache_get(key: str) -> int | None:
-    if not key:
-        return None
-    try:
-        return cache.get(key)
-    except RedisError:  # without Redis the page still answers, counting every time
-        return None
-
-
-def _cache_set(key: str, count: int) -> None:
+def remembered(key: str, compute: Callable[[], T]) -> T:
+    """compute(), kept in the cache for CACHE_TTL; without Redis, computed every time."""
+    cache_key = f"{key.split(':', 1)[0]}:{hashlib.sha256(key.encode()).hexdigest()}"
+    if key:
+        try:
+            value = cache.get(cache_key)
+        except RedisError:
+            value = None
+        if value is not None:
+            return cast(T, value)
+    value = compute()
     if key:
         with contextlib.suppress(RedisError):
-            cache.set(key, count, COUNT_TTL)
+            cache.set(cache_key, value, CACHE_TTL)
+    return value
 
 
 def matching(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
     return queryset.filter(search_vector=web_search(text)) if text else queryset
 
 
-def ranked(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
-    """The best matches of a search, title matches first, from a bounded candidate set."""
-    query = web_search(text)
-    matches = queryset.filter(search_vector=query).order_by("-approved_at", "-id")
-    newest = matches.values("id")[:RANK_CANDIDATES]
-    # A page's worth of title matches, in case the newest matches hold too few of them.
-    titled = queryset.filter(title_vector=query).order_by("-approved_at", "-id")
-    in_title = titled.values("id")[:TITLE_CANDIDATES]
-    return (
-        Innovation.objects.filter(id__in=newest.union(in_title))
-        .annotate(
-            in_title=ExpressionWrapper(Q(title_vector=query), output_field=BooleanField()),
-            rank=SearchRank(F("search_vector"), query, cover_density=True),
-        )
-        .order_by("-in_title", "-rank", "-approved_at", "-id")
-    )
+def ranked_ids(queryset: QuerySet[Innovation], text: str) -> list[int]:
+    """The ids of a search's best matches, best first, from a bounded candidate set.
 
-
-def highlighted(rows: list[Innovation], text: str) -> None:
-    """Give each row `marked_title` and `snippet`, with the matched words marked."""
-    if not text or not rows:
-        return
+    One query reads each candidate once, its rank with it; ordering a few hundred
+    candidates is then Python's job (title matches first, then rank, then newest).
+    """
     query = web_search(text)
-    options: dict[str, Any] = {"config": SEARCH_CONFIG, "start_sel": _START, "stop_sel": _STOP}
-    headlines = {
-        pk: (title, summary)
-        for pk, title, summary in Innovation.objects.filter(id__in=[row.id for row in rows])
-        .annotate(
-            marked_title=SearchHeadline("title", query, highlight_all=True, **options),
-            snippet=SearchHeadline("summary", query, max_words=40, min_words=20, **options),
-        )
-        .values_list("id", "marked_title", "snippet")
+    columns = {
+        "in_title": ExpressionWrapper(Q(title_vector=query), output_field=BooleanField()),
+        "rank": SearchRank(F("search_vector"), query),
     }
-    for row in rows:
-        title, summary = headlines.get(row.id, (row.title, row.summary))
-        row.marked_title = mark(title)  # type: ignore[attr-defined]
-        row.snippet = mark(summary)  # type: ignore[attr-defined]
+    newest = (
+        queryset.filter(search_vector=query).annotate(**columns).order_by("-approved_at", "-id")
+    )
+    # A page's worth of title matches, in case the newest matches hold too few of them.
+    titled = queryset.filter(title_vector=query).annotate(**columns).order_by("-approved_at", "-id")
+    fields = ("id", "in_title", "rank", "approved_at")
+    candidates = newest.values_list(*fields)[:RANK_CANDIDATES].union(
+        titled.values_list(*fields)[:TITLE_CANDIDATES]
+    )
+    best = sorted(candidates, key=lambda row: (row[1], row[2], row[3], row[0]), reverse=True)
+    return [row[0] for row in best]
 
 
-def mark(headline: str) -> SafeString:
-    html = str(escape(headline)).replace(_START, "<mark>").replace(_STOP, "</mark>")
-    return mark_safe(html)  # noqa: S308 (escaped above; only our own markers become tags)
+def in_order(ids: list[int]) -> QuerySet[Innovation]:
+    """These innovations, in this order (for the API's numbered pages of a search)."""
+    position = Func(Value(ids, ArrayField(BigIntegerField())), F("id"), function="array_position")
+    return Innovation.objects.filter(id__in=ids).order_by(position)
+
+
+def with_headlines(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
+    """Add the summary with the matched words marked (see listing.mark()).
+
+    PostgreSQL computes it after the sort and the limit: for one page of rows only. Each
+    ts_headline costs about 0.1 ms, so the title, shown whole, is not marked.
+    """
+    return queryset.annotate(
+        snippet=SearchHeadline(
+            "summary",
+            web_search(text),
+            config=SEARCH_CONFIG,
+            start_sel=listing.START,
+            stop_sel=listing.STOP,
+            max_words=40,
+            min_words=20,
+        )
+    )
 
 
 def catalogue(params: Any, *, page_size: int = PAGE_SIZE) -> Results:
@@ -166,30 +181,39 @@ def catalogue(params: Any, *, page_size: int = PAGE_SIZE) -> Results:
     sort = filters.cleaned("sort") or ("relevance" if text else "newest")
     if sort == "relevance" and not text:
         sort = "newest"
-    base = filters.qs.select_related("innovator", "province", "category").only(*LIST_COLUMNS)
     count, capped = capped_count(matching(filters.qs, text), count_key(filters, text))
     results = Results(
         rows=[], count=count, count_capped=capped, sort=sort, query=text, filters=filters
     )
     if sort == "relevance":
         page = _page_number(params.get("page"))
-        candidates = ranked(base, text)
-        results.rows = list(
-            candidates.select_related("innovator", "province", "category").only(*LIST_COLUMNS)[
-                (page - 1) * page_size : page * page_size + 1
-            ]
+        # The ranking is kept a minute, like the count: the pages of one search come from
+        # one ranking, and a search repeated (or paged through) is not ranked again.
+        ranking = remembered(
+            f"catalogue-ranking:{count_key(filters, text)}", lambda: ranked_ids(filters.qs, text)
         )
+        ids = ranking[(page - 1) * page_size : page * page_size + 1]
+        # The ids passed the filters already: fetch them plainly, by primary key.
+        page_rows = with_headlines(Innovation.objects.filter(id__in=ids).order_by(), text)
+        found = {row.id: row for row in shown(page_rows, text)}
+        results.rows = [found[pk] for pk in ids if pk in found]
         if len(results.rows) > page_size:
             results.rows = results.rows[:page_size]
             results.next_cursor = str(page + 1)
         results.page_number, results.has_previous = page, page > 1
     else:
-        keyset = keyset_page(matching(base, text), sort, params.get("cursor", ""), page_size)
+        rows = with_headlines(matching(filters.qs, text), text) if text else filters.qs
+        keyset = keyset_page(shown(rows, text), sort, params.get("cursor", ""), page_size)
         results.rows, results.next_cursor = keyset.rows, keyset.next_cursor
         results.has_previous = not keyset.is_first
-    highlighted(results.rows, text)
     results.cards = listing.cards(results.rows)
     return results
+
+
+def shown(queryset: QuerySet[Innovation], text: str) -> QuerySet[Any]:
+    """The columns a result shows, as named tuples: no model instances to build."""
+    extra = ("snippet",) if text else ()
+    return queryset.values_list(*LIST_COLUMNS, *extra, named=True)
 
 
 def count_key(filters: InnovationFilter, text: str) -> str:
