@@ -16,12 +16,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django.utils.text import slugify
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.throttling import AnonRateThrottle
 
 from innovations.api import OpenDataThrottle
-from innovations.models import SDG, Category, Innovation
+from innovations.models import Innovation
 from jipp.models import Institution, Province
 
 pytestmark = pytest.mark.django_db
@@ -42,40 +41,23 @@ def _unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def add(make_institution: Callable[..., Institution]) -> Callable[..., Innovation]:
-    """Make an innovation, approved unless told otherwise."""
-    counter = iter(range(1, 10_000))
+def add(
+    make_innovation: Callable[..., Innovation], make_institution: Callable[..., Institution]
+) -> Callable[..., Innovation]:
+    """Make an innovation, approved unless told otherwise, from a province given by code."""
 
     def make(
         title: str,
         *,
         innovator: Institution | None = None,
         province: str | None = "63",
-        category: str = "kesehatan",
-        sdgs: tuple[int, ...] = (3,),
         **fields: Any,
     ) -> Innovation:
         if innovator is None:
             innovator = make_institution(f"Dinas Kesehatan {province or 'Pusat'}", province)
-        values: dict[str, Any] = {
-            "slug": f"{slugify(title)[:60]}-{next(counter)}",
-            "innovator": innovator,
-            "province": Province.objects.get(code=province) if province else None,
-            "category": Category.objects.get(slug=category),
-            "phase": "development",
-            "launched_year": 2019,
-            "summary": "Ringkasan inovasi untuk warga.",
-            "problem": "Masalah yang dihadapi warga.",
-            "solution": "Solusi yang diterapkan.",
-            "results": "Hasil yang dicapai.",
-            "replication_requirements": "Anggaran, regulasi, dan petugas.",
-            "contact_email": "inovasi@dinkes.example.go.id",
-            "status": "approved",
-            **fields,
-        }
-        innovation = Innovation.objects.create(title=title, **values)
-        innovation.sdgs.set(SDG.objects.filter(number__in=sdgs))
-        return innovation
+        fields.setdefault("contact_email", "inovasi@dinkes.example.go.id")
+        origin = Province.objects.get(code=province) if province else None
+        return make_innovation(title, innovator=innovator, province=origin, **fields)
 
     return make
 
