@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from innovations.models import SDG, Category, Innovation
+from innovations.models import SDG, Category, Innovation, InnovationRevision
 
 
 @admin.register(SDG)
@@ -26,3 +26,11 @@ class InnovationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_by", "created_at", "submitted_at", "reviewed_at", "approved_at"]
     date_hierarchy = "approved_at"
+
+
+@admin.register(InnovationRevision)
+class InnovationRevisionAdmin(admin.ModelAdmin):
+    list_display = ["innovation", "status", "created_at", "submitted_at", "reviewed_at"]
+    list_filter = ["status"]
+    list_select_related = ["innovation"]
+    raw_id_fields = ["innovation", "created_by", "reviewed_by"]

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
-from innovations.models import SDG, Category, Innovation, InnovationStatus, Phase
-from jipp.models import Institution
+from innovations.models import (
+    SDG,
+    Category,
+    Innovation,
+    InnovationRevision,
+    InnovationStatus,
+    KippRecognition,
+    Phase,
+    RevisionStatus,
+)
+from innovations.workflow import innovation_data
+from jipp.models import Institution, User
+from jipp.services import record_event
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -152,6 +164,109 @@ INNOVATIONS = [
 ]
 
 
+# Waiting for the ministry: a new innovation of the DIY forest unit, and an update of
+# its approved one (new results), both submitted a few days before the demo is loaded.
+SUBMITTED = DemoInnovation(
+    slug="si-jaga-hutan",
+    title="Si Jaga Hutan: Patroli Hutan Berbasis Aplikasi",
+    innovator="Balai Kesatuan Pengelolaan Hutan Yogyakarta",
+    category="lingkungan-hidup-kehutanan",
+    sdgs=(15, 13),
+    phase=Phase.CREATION,
+    launched_year=2020,
+    approved_at=datetime(2020, 10, 1, tzinfo=WIB),  # unused: not approved
+    summary=(
+        "Aplikasi ponsel untuk patroli hutan bersama masyarakat: temuan kebakaran, "
+        "pembalakan liar dan satwa dilindungi dilaporkan dengan foto dan titik lokasi."
+    ),
+    problem=(
+        "Laporan patroli ditulis di kertas dan baru sampai ke kantor berhari-hari "
+        "kemudian, sehingga titik api dan perambahan terlambat ditangani."
+    ),
+    solution=(
+        "Petugas dan kelompok tani hutan melapor lewat aplikasi yang bekerja tanpa "
+        "sinyal; laporan terkirim saat tersambung dan tampil di peta kantor balai."
+    ),
+    results=(
+        "Waktu tanggap terhadap titik api turun dari tiga hari menjadi kurang dari "
+        "sehari pada uji coba di dua resor pengelolaan hutan."
+    ),
+    requirements=(
+        "Ponsel Android untuk petugas, pelatihan kelompok tani hutan, dan server "
+        "kecil atau layanan awan pemerintah daerah."
+    ),
+    email="kphyogyakarta@jogjaprov.go.id",
+)
+REVISED_SLUG = "menggapai-mimpi-sahabat-rimba"
+REVISED_RESULTS = (
+    "Gangguan hutan menurun, pendapatan kelompok tani hutan naik rata-rata 30 persen, "
+    "kunjungan wisata alam bertambah, dan tidak ada kebakaran besar sejak 2019."
+)
+
+
+def _seed_submitted(innovator_user: User | None) -> list[str]:
+    item = SUBMITTED
+    if Innovation.objects.filter(slug=item.slug).exists():
+        return []
+    innovator = Institution.objects.get(name=item.innovator)
+    submitted_at = timezone.now() - timedelta(days=3)
+    innovation = Innovation.objects.create(
+        slug=item.slug,
+        title=item.title,
+        innovator=innovator,
+        province=innovator.province,
+        category=Category.objects.get(slug=item.category),
+        phase=item.phase,
+        launched_year=item.launched_year,
+        summary=item.summary,
+        problem=item.problem,
+        solution=item.solution,
+        results=item.results,
+        replication_requirements=item.requirements,
+        contact_email=item.email,
+        kipp_recognition=KippRecognition.NONE,
+        status=InnovationStatus.SUBMITTED,
+        created_by=innovator_user,
+        submitted_at=submitted_at,
+    )
+    innovation.sdgs.set(SDG.objects.filter(number__in=item.sdgs))
+    event = record_event(
+        actor=innovator_user,
+        action="innovation_submitted",
+        target=innovation,
+        from_status=InnovationStatus.DRAFT,
+        to_status=InnovationStatus.SUBMITTED,
+    )
+    event.created_at = submitted_at
+    event.save(update_fields=["created_at"])
+    return [item.slug]
+
+
+def _seed_revision(innovator_user: User | None) -> list[str]:
+    innovation = Innovation.objects.filter(slug=REVISED_SLUG).first()
+    if innovation is None or innovation.revisions.exists():
+        return []
+    submitted_at = timezone.now() - timedelta(days=2)
+    revision = InnovationRevision.objects.create(
+        innovation=innovation,
+        data={**innovation_data(innovation), "results": REVISED_RESULTS},
+        status=RevisionStatus.SUBMITTED,
+        created_by=innovator_user,
+        created_at=submitted_at,
+        submitted_at=submitted_at,
+    )
+    event = record_event(
+        actor=innovator_user,
+        action="revision_submitted",
+        target=revision,
+        from_status=RevisionStatus.DRAFT,
+        to_status=RevisionStatus.SUBMITTED,
+    )
+    event.created_at = submitted_at
+    event.save(update_fields=["created_at"])
+    return [f"{REVISED_SLUG} (update)"]
+
+
 @transaction.atomic
 def seed() -> list[str]:
     created = []
@@ -180,4 +295,7 @@ def seed() -> list[str]:
         )
         innovation.sdgs.set(SDG.objects.filter(number__in=item.sdgs))
         created.append(item.slug)
+    innovator_user = User.objects.filter(username="inovator.diy").first()
+    created += _seed_submitted(innovator_user)
+    created += _seed_revision(innovator_user)
     return created

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jipp.models import Institution, InstitutionKind, Province
 
-RESERVED_SLUGS = {"mine", "review", "innovators", "new", "export"}
+# URL words under /innovations/ (DESIGN.md's five, and the import page): never a slug.
+RESERVED_SLUGS = {"mine", "review", "innovators", "new", "export", "import"}
 SEARCH_CONFIG = "indonesian"
 
 
@@ -185,6 +186,7 @@ class Innovation(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    review_note = models.TextField(_("last review note"), blank=True)
     # Weighted over the text, the innovator's and the province's names: refreshed by
     # refresh_search_vectors() whenever any of them changes.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -258,6 +260,110 @@ class Innovation(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == InnovationStatus.APPROVED
+
+
+# What an innovator may change, in a draft or through a revision (plus the SDGs).
+EDITABLE_FIELDS = (
+    "title",
+    "category",
+    "phase",
+    "launched_year",
+    "summary",
+    "problem",
+    "solution",
+    "results",
+    "replication_requirements",
+    "contact_email",
+    "website",
+    "kipp_recognition",
+    "kipp_year",
+)
+
+
+class RevisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+OPEN_REVISION_STATUSES = [
+    RevisionStatus.DRAFT,
+    RevisionStatus.SUBMITTED,
+    RevisionStatus.CHANGES_REQUESTED,
+]
+
+
+class InnovationRevision(models.Model):
+    """A proposed update of an approved innovation; the approved text stays public meanwhile.
+
+    `data` holds the proposed values of EDITABLE_FIELDS (the category by id) and
+    `sdg_numbers`.
+    """
+
+    innovation = models.ForeignKey(
+        Innovation,
+        verbose_name=_("innovation"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
+    )
+    data = models.JSONField(_("proposed values"), default=dict)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RevisionStatus.choices,
+        default=RevisionStatus.DRAFT,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("innovation update")
+        verbose_name_plural = _("innovation updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["innovation"],
+                condition=models.Q(status__in=OPEN_REVISION_STATUSES),
+                name="revision_one_open_per_innovation",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["submitted_at"],
+                name="revision_waiting",
+                condition=models.Q(status="submitted"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("innovations:mine_detail", args=[self.innovation.slug])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REVISION_STATUSES
 
 
 # The configuration is SEARCH_CONFIG, written out: the statement stays a constant.

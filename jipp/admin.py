@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jipp import services
 from jipp.models import (
+    AccountRequest,
     AuditEvent,
     Export,
     Institution,
@@ -151,4 +152,20 @@ class ExportAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AccountRequest)
+class AccountRequestAdmin(admin.ModelAdmin):
+    """Requests are decided on the ministry's own pages; the decision fields are history."""
+
+    list_display = ["created_at", "institution_name", "contact_email", "province", "status"]
+    list_filter = ["status", "institution_kind", "province"]
+    search_fields = ["institution_name", "contact_name", "contact_email"]
+    list_select_related = ["province"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["institution"]
+    readonly_fields = ["status", "decided_by", "decided_at", "note", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

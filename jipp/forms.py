@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from jipp.models import Institution, Province, Role, User
+from jipp.account_requests import email_problem
+from jipp.models import AccountRequest, Institution, InstitutionKind, Province, Role, User
 
 
 class InviteForm(forms.Form):
@@ -61,4 +62,69 @@ class UserFilterForm(forms.Form):
             ("invited", _("Invitation pending")),
             ("inactive", _("Deactivated")),
         ],
+    )
+
+
+# Account requests ---------------------------------------------------------------------
+
+CENTRAL_KINDS = {InstitutionKind.MINISTRY, InstitutionKind.AGENCY, InstitutionKind.SOE}
+
+
+class AccountRequestForm(forms.ModelForm):
+    class Meta:
+        model = AccountRequest
+        fields = [
+            "institution_name",
+            "institution_kind",
+            "province",
+            "contact_name",
+            "contact_email",
+            "position",
+            "phone",
+            "message",
+        ]
+        labels = {"contact_name": _("Your name"), "position": _("Your position")}
+        help_texts = {
+            "contact_email": _("Your institutional address: the invitation is sent there."),
+            "message": _(
+                "Which innovations you want to register, or anything reviewers should know."
+            ),
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_contact_email(self) -> str:
+        email = self.cleaned_data["contact_email"].strip().lower()
+        problem = email_problem(email)
+        if problem:
+            raise forms.ValidationError(problem)
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("institution_kind")
+        if kind and kind not in CENTRAL_KINDS and not data.get("province"):
+            self.add_error("province", _("A regional institution needs its province."))
+        return data
+
+
+class ApproveAccountRequestForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Existing institution"),
+        queryset=Institution.objects.none(),
+        required=False,
+        empty_label=_("None: create the institution from the request"),
+    )
+
+    def __init__(self, account_request: AccountRequest, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The account belongs to an institution of the requester's province (or a central one).
+        field = cast(forms.ModelChoiceField, self.fields["institution"])
+        field.queryset = Institution.objects.filter(province=account_request.province)
+
+
+class DeclineAccountRequestForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the requester"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the requester by e-mail."),
     )

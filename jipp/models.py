@@ -52,6 +52,10 @@ class Province(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        """The public page about a province: for now its innovations in the registry."""
+        return f"{reverse('innovations:list')}?province={self.code}"
+
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
@@ -408,3 +412,81 @@ class Export(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("export_download", args=[self.pk])
+
+
+class AccountRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class AccountRequest(models.Model):
+    """An institution not yet in the portal asks for an innovator account."""
+
+    institution_name = models.CharField(_("institution name"), max_length=200)
+    institution_kind = models.CharField(
+        _("kind of institution"), max_length=20, choices=InstitutionKind.choices
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for central government bodies."),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_requests",
+        help_text=_("The institution in the portal the account belongs to, set on approval."),
+    )
+    contact_name = models.CharField(_("name"), max_length=150)
+    contact_email = models.EmailField(_("work e-mail address"))
+    position = models.CharField(_("position"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AccountRequestStatus.choices,
+        default=AccountRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("account request")
+        verbose_name_plural = _("account requests")
+        constraints = [
+            # One open request per address, whatever its case.
+            models.UniqueConstraint(
+                Lower("contact_email"),
+                condition=models.Q(status="pending"),
+                name="account_request_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_name} ({self.contact_email})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("account_request_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AccountRequestStatus.PENDING

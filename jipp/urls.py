@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from jipp import account_views, export_views, views
+from jipp import account_request_views, account_views, export_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,22 @@ urlpatterns = [
         "accounts/users/<int:pk>/resend/",
         account_views.user_resend_invitation,
         name="user_resend_invitation",
+    ),
+    path("accounts/request/", account_request_views.account_request, name="account_request"),
+    path(
+        "accounts/request/sent/",
+        account_request_views.account_request_sent,
+        name="account_request_sent",
+    ),
+    path(
+        "accounts/requests/",
+        account_request_views.account_request_list,
+        name="account_requests",
+    ),
+    path(
+        "accounts/requests/<int:pk>/",
+        account_request_views.account_request_detail,
+        name="account_request_detail",
     ),
     path(
         "accounts/invitation/<str:token>/",

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.throttling import AnonRateThrottle
 
+from innovations.workflow import innovation_data
 from jipp import services
 from jipp.models import Export
 from tests.conftest import PERSONAS, client_for
@@ -31,6 +32,8 @@ class Context:
     draft_innovation: str = ""  # slug of a submitted one, public nowhere
     innovator: str = ""  # slug of its institution
     export_of_ministry: int = 0  # a ready file of the ministry persona
+    own_draft: str = ""  # slug of a draft of innovator_diy's institution
+    own_approved: str = ""  # slug of an approved one of it, with a drafted update
 
 
 @dataclass
@@ -85,6 +88,18 @@ ROWS: dict[str, Row] = {
         post=only({MINISTRY: 404}),
     ),
     "accept_invitation": Row(lambda c: "/accounts/invitation/forged/", get=everyone(404)),
+    "account_request": Row(
+        lambda c: "/accounts/request/",
+        get=everyone(200),
+        post=everyone(200),  # an empty form comes back with its errors
+    ),
+    "account_request_sent": Row(lambda c: "/accounts/request/sent/", get=everyone(200)),
+    "account_requests": Row(lambda c: "/accounts/requests/", get=only({MINISTRY: 200})),
+    "account_request_detail": Row(
+        lambda c: "/accounts/requests/999999/",
+        get=only({MINISTRY: 404}),
+        post=only({MINISTRY: 404}),
+    ),
     "innovations:list": Row(lambda c: "/innovations/", get=everyone(200)),
     "innovations:detail": Row(lambda c: f"/innovations/{c.innovation}/", get=everyone(200)),
     "innovations:detail (unapproved)": Row(
@@ -96,6 +111,70 @@ ROWS: dict[str, Row] = {
     ),
     "innovations:export_csv": Row(lambda c: "/innovations/export.csv", get=everyone(200)),
     "innovations:export_xlsx": Row(lambda c: "/innovations/export.xlsx", get=signed_in(200)),
+    "innovations:import": Row(
+        lambda c: "/innovations/import/",
+        get=only({MINISTRY: 200}),
+        post=only({MINISTRY: 200}),  # an empty form comes back with its errors
+    ),
+    "innovations:mine": Row(lambda c: "/innovations/mine/", get=only({INNOVATOR: 200})),
+    "innovations:mine_detail": Row(
+        lambda c: f"/innovations/mine/{c.own_draft}/", get=only({INNOVATOR: 200})
+    ),
+    "innovations:mine_detail (other institution)": Row(
+        lambda c: f"/innovations/mine/{c.draft_innovation}/", get=only({INNOVATOR: 404})
+    ),
+    "innovations:new": Row(
+        lambda c: "/innovations/new/",
+        get=only({INNOVATOR: 200}),
+        post=only({INNOVATOR: 200}),  # an empty form comes back with its errors
+    ),
+    "innovations:edit": Row(
+        lambda c: f"/innovations/{c.own_draft}/edit/",
+        get=only({INNOVATOR: 200}),
+        post=only({INNOVATOR: 200}),
+    ),
+    "innovations:edit (other institution)": Row(
+        lambda c: f"/innovations/{c.draft_innovation}/edit/",
+        get=only({INNOVATOR: 404}),
+        post=only({INNOVATOR: 404}),
+    ),
+    "innovations:submit": Row(
+        lambda c: f"/innovations/{c.own_draft}/submit/",
+        get=everyone(405),
+        post=only({INNOVATOR: 302}),
+    ),
+    "innovations:submit (other institution)": Row(
+        lambda c: f"/innovations/{c.draft_innovation}/submit/",
+        get=everyone(405),
+        post=only({INNOVATOR: 404}),
+    ),
+    "innovations:revise": Row(
+        lambda c: f"/innovations/{c.own_approved}/revise/",
+        get=only({INNOVATOR: 200}),
+        post=only({INNOVATOR: 200}),
+    ),
+    "innovations:revise (other institution)": Row(
+        lambda c: f"/innovations/{c.innovation}/revise/", get=only({INNOVATOR: 404})
+    ),
+    "innovations:revise_submit": Row(
+        lambda c: f"/innovations/{c.own_approved}/revise/submit/",
+        get=everyone(405),
+        post=only({INNOVATOR: 302}),
+    ),
+    "innovations:revise_submit (other institution)": Row(
+        lambda c: f"/innovations/{c.innovation}/revise/submit/",
+        get=everyone(405),
+        post=only({INNOVATOR: 404}),
+    ),
+    "innovations:review": Row(lambda c: "/innovations/review/", get=only({MINISTRY: 200})),
+    "innovations:review_detail": Row(
+        lambda c: f"/innovations/review/{c.draft_innovation}/", get=only({MINISTRY: 200})
+    ),
+    "innovations:decide": Row(
+        lambda c: f"/innovations/review/{c.draft_innovation}/decide/",
+        get=everyone(405),
+        post=only({MINISTRY: 200}),  # an empty form comes back with its errors
+    ),
     "export_download": Row(
         lambda c: f"/exports/{c.export_of_ministry}/", get={**signed_in(404), MINISTRY: 200}
     ),
@@ -135,12 +214,17 @@ def _api_unthrottled(monkeypatch) -> None:
 
 
 @pytest.fixture
-def context(ministry, make_innovation, settings, tmp_path) -> Context:
+def context(ministry, innovator_diy, make_innovation, settings, tmp_path) -> Context:
     notification, _ = services.notify(
         user=ministry, kind="test", subject="S", body="B", url="/", dedupe_key="matrix"
     )
     approved = make_innovation("Sahabat Rimba")
     draft = make_innovation("Draf", status="submitted")
+    own_draft = make_innovation("Draf DIY", status="draft", innovator=innovator_diy.institution)
+    own_approved = make_innovation("Terbit DIY", innovator=innovator_diy.institution)
+    own_approved.revisions.create(
+        data={**innovation_data(own_approved), "results": "Hasil baru."}, status="draft"
+    )
     settings.MEDIA_ROOT = tmp_path
     export = Export.objects.create(user=ministry, kind="innovations", status="ready")
     export.file.save("matrix.csv", ContentFile(b"Judul\r\nSahabat Rimba\r\n"))
@@ -150,6 +234,8 @@ def context(ministry, make_innovation, settings, tmp_path) -> Context:
         draft_innovation=draft.slug,
         innovator=approved.innovator.slug,
         export_of_ministry=export.pk,
+        own_draft=own_draft.slug,
+        own_approved=own_approved.slug,
     )
 
 

@@ -309,7 +309,7 @@ def test_a_file_is_served_to_its_owner_only(ministry, forum_admin, client, setti
     url = f"/exports/{export.pk}/"
     response = client_for(ministry).get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"PK-not-really"  # type: ignore[attr-defined]
+    assert b"".join(response.streaming_content) == b"PK-not-really"
     assert 'filename="jipp-inovasi.xlsx"' in response["Content-Disposition"]
     assert client_for(forum_admin).get(url).status_code == 404
     assert client.get(url).status_code == 302

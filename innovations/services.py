@@ -1,0 +1,372 @@
+"""Writes of the innovation workflow: drafts, submissions, updates and the ministry's decisions.
+
+Each function is one transaction that locks the row it changes and checks its status
+there, so two reviewers deciding at once make one decision and one clear error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from innovations.models import (
+    EDITABLE_FIELDS,
+    OPEN_REVISION_STATUSES,
+    RESERVED_SLUGS,
+    SDG,
+    Category,
+    Innovation,
+    InnovationRevision,
+    InnovationStatus,
+    RevisionStatus,
+)
+from innovations.workflow import DECISION_ACTIONS, events_of, innovation_data, last_decision
+from jipp.models import AuditEvent, Role, User
+from jipp.services import notify, record_event
+
+EDITABLE_STATUSES = {InnovationStatus.DRAFT, InnovationStatus.CHANGES_REQUESTED}
+DECISIONS = {
+    "approve": (InnovationStatus.APPROVED, RevisionStatus.APPROVED),
+    "request_changes": (InnovationStatus.CHANGES_REQUESTED, RevisionStatus.CHANGES_REQUESTED),
+    "reject": (InnovationStatus.REJECTED, RevisionStatus.REJECTED),
+    "archive": (InnovationStatus.ARCHIVED, None),
+}
+NOTE_REQUIRED = {"request_changes", "reject", "archive"}
+# Reserved words, plus the paths in innovations/urls.py that come before an innovation's page.
+
+
+# Data -------------------------------------------------------------------------------
+
+
+def revision_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned form data as JSON: the category by id, the SDGs by number."""
+    values: dict[str, Any] = {name: data.get(name) for name in EDITABLE_FIELDS}
+    category = values["category"]
+    values["category"] = category.pk if isinstance(category, Category) else category
+    values["sdg_numbers"] = sorted(
+        sdg.number if isinstance(sdg, SDG) else int(sdg) for sdg in data.get("sdgs") or []
+    )
+    return values
+
+
+def _apply(innovation: Innovation, values: dict[str, Any]) -> None:
+    """Write the values onto the innovation and its SDGs (saving it first, then the SDGs)."""
+    for name in EDITABLE_FIELDS:
+        if name == "category":
+            innovation.category_id = values["category"]
+        else:
+            setattr(innovation, name, values[name])
+    innovation.save()
+    # After save(): the m2m signal rewrites sdg_numbers, which save() would overwrite.
+    innovation.sdgs.set(SDG.objects.filter(number__in=values["sdg_numbers"]))
+
+
+def unique_slug(title: str, model: type[models.Model] | None = None) -> str:
+    """A free slug for an innovation (or another model with a slug), never a URL word."""
+    manager = (model or Innovation)._default_manager
+    base = slugify(title)[:180].strip("-") or "inovasi"
+    candidate, n = base, 1
+    while candidate in RESERVED_SLUGS or manager.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+# Access -----------------------------------------------------------------------------
+
+
+def _require_innovator_of(innovation: Innovation, by: User) -> None:
+    if not (by.is_innovator and by.institution_id == innovation.innovator_id):
+        raise PermissionDenied(_("Only innovators of the innovation's institution may do this."))
+
+
+def _require_ministry(by: User) -> None:
+    if not by.is_ministry:
+        raise PermissionDenied(_("Only ministry reviewers decide on submissions."))
+
+
+def _lock(innovation: Innovation) -> Innovation:
+    return Innovation.objects.select_for_update().get(pk=innovation.pk)
+
+
+def _lock_open_revision(innovation: Innovation) -> InnovationRevision | None:
+    return (
+        InnovationRevision.objects.select_for_update()
+        .filter(innovation=innovation, status__in=OPEN_REVISION_STATUSES)
+        .first()
+    )
+
+
+# Notifications ----------------------------------------------------------------------
+
+
+def _notify_reviewers(*, innovation: Innovation, key: str, revision: bool) -> None:
+    url = reverse("innovations:review_detail", args=[innovation.slug])
+    for reviewer in User.objects.in_role(Role.MINISTRY):
+        with translation.override(reviewer.language):
+            subject = (
+                _("Update to review: %(title)s") if revision else _("New submission: %(title)s")
+            ) % {"title": innovation.title}
+            body = _("%(institution)s submitted %(what)s for review: %(title)s.") % {
+                "institution": innovation.innovator.name,
+                "what": _("an update") if revision else _("an innovation"),
+                "title": innovation.title,
+            }
+            notify(
+                user=reviewer,
+                kind="innovation_submitted",
+                subject=subject,
+                body=body,
+                url=url,
+                dedupe_key=f"{key}:{reviewer.pk}",
+            )
+
+
+def _notify_innovators(*, innovation: Innovation, event: AuditEvent, revision: bool) -> None:
+    url = reverse("innovations:mine_detail", args=[innovation.slug])
+    innovators = User.objects.in_role(Role.INNOVATOR).filter(institution=innovation.innovator_id)
+    for user in innovators:
+        with translation.override(user.language):
+            status = str(InnovationStatus(event.to_status).label)
+            what = _("The update of %(title)s") if revision else "%(title)s"
+            subject = _("%(what)s: %(status)s") % {
+                "what": what % {"title": innovation.title},
+                "status": status,
+            }
+            body = subject + "."
+            if event.note:
+                body += "\n\n" + _("Reviewer's note: %(note)s") % {"note": event.note}
+            notify(
+                user=user,
+                kind="innovation_decided",
+                subject=subject,
+                body=body,
+                url=url,
+                dedupe_key=f"innovation-decided:{event.pk}:{user.pk}",
+            )
+
+
+# Innovations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_innovation(*, by: User, data: dict[str, Any]) -> Innovation:
+    """A new draft of the user's institution."""
+    if not by.is_innovator or by.institution is None:
+        raise PermissionDenied(_("Only innovators of an institution create innovations."))
+    values = revision_data(data)
+    innovation = Innovation(
+        slug=unique_slug(values["title"]),
+        innovator=by.institution,
+        province=by.institution.province,
+        status=InnovationStatus.DRAFT,
+        created_by=by,
+    )
+    _apply(innovation, values)
+    record_event(
+        actor=by, action="innovation_created", target=innovation, to_status=innovation.status
+    )
+    return innovation
+
+
+@transaction.atomic
+def update_innovation(*, innovation: Innovation, by: User, data: dict[str, Any]) -> Innovation:
+    _require_innovator_of(innovation, by)
+    locked = _lock(innovation)
+    if locked.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            _("Only a draft or an innovation with changes requested can be edited.")
+        )
+    _apply(locked, revision_data(data))
+    record_event(
+        actor=by,
+        action="innovation_edited",
+        target=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+    )
+    return locked
+
+
+@transaction.atomic
+def submit_innovation(*, innovation: Innovation, by: User) -> Innovation:
+    _require_innovator_of(innovation, by)
+    locked = _lock(innovation)
+    if locked.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("This innovation is not a draft: it cannot be submitted."))
+    previous = locked.status
+    locked.status = InnovationStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at"])
+    record_event(
+        actor=by,
+        action="innovation_submitted",
+        target=locked,
+        from_status=previous,
+        to_status=locked.status,
+    )
+    n = events_of(locked).filter(action="innovation_submitted").count()
+    _notify_reviewers(
+        innovation=locked, key=f"innovation-submitted:{locked.pk}:{n}", revision=False
+    )
+    return locked
+
+
+def _already_decided(innovation: Innovation) -> ValidationError:
+    event = last_decision(innovation)
+    if event is None:
+        return ValidationError(_("This innovation is not waiting for this decision."))
+    actor = event.actor
+    return ValidationError(
+        _("This submission was already decided by %(name)s on %(date)s: %(status)s.")
+        % {
+            "name": (actor.get_full_name() or actor.username) if actor else _("a reviewer"),
+            "date": formats.date_format(timezone.localtime(event.created_at), "j F Y H:i"),
+            "status": str(InnovationStatus(event.to_status).label).lower(),
+        }
+    )
+
+
+@transaction.atomic
+def decide(*, innovation: Innovation, by: User, decision: str, note: str) -> Innovation:
+    """Approve, request changes, reject or archive; on an update waiting for review, decide it."""
+    _require_ministry(by)
+    if decision not in DECISIONS:
+        raise ValidationError(_("Unknown decision."))
+    note = note.strip()
+    if decision in NOTE_REQUIRED and not note:
+        raise ValidationError(_("Write a note: the innovator needs to know why."))
+    locked = _lock(innovation)
+    revision = _lock_open_revision(locked)
+    now = timezone.now()
+    new_status, revision_status = DECISIONS[decision]
+    if (
+        locked.status == InnovationStatus.APPROVED
+        and revision is not None
+        and revision.status == RevisionStatus.SUBMITTED
+        and revision_status is not None
+    ):
+        return _decide_revision(locked, revision, by, decision, note, now)
+    allowed = (locked.status == InnovationStatus.SUBMITTED and decision != "archive") or (
+        locked.status == InnovationStatus.APPROVED and decision == "archive"
+    )
+    if not allowed:
+        raise _already_decided(locked)
+    previous = locked.status
+    locked.status = new_status
+    locked.reviewed_at = now
+    locked.review_note = note
+    if new_status == InnovationStatus.APPROVED and locked.approved_at is None:
+        locked.approved_at = now  # the first publication date stays
+    locked.save(update_fields=["status", "reviewed_at", "review_note", "approved_at"])
+    if decision == "archive" and revision is not None:
+        # An archived innovation takes no updates: close the open one with the same note.
+        InnovationRevision.objects.filter(pk=revision.pk).update(
+            status=RevisionStatus.REJECTED, reviewed_by=by, reviewed_at=now, note=note
+        )
+    event = record_event(
+        actor=by,
+        action=DECISION_ACTIONS[decision],
+        target=locked,
+        from_status=previous,
+        to_status=new_status,
+        note=note,
+    )
+    _notify_innovators(innovation=locked, event=event, revision=False)
+    return locked
+
+
+def _decide_revision(
+    innovation: Innovation,
+    revision: InnovationRevision,
+    by: User,
+    decision: str,
+    note: str,
+    now: Any,
+) -> Innovation:
+    revision_status = DECISIONS[decision][1]
+    assert revision_status is not None  # noqa: S101 - archive never reaches here
+    revision.status = revision_status
+    revision.reviewed_by = by
+    revision.reviewed_at = now
+    revision.note = note
+    revision.save(update_fields=["status", "reviewed_by", "reviewed_at", "note"])
+    if revision_status == RevisionStatus.APPROVED:
+        _apply(innovation, revision.data)
+    innovation.reviewed_at = now
+    innovation.review_note = note
+    innovation.save(update_fields=["reviewed_at", "review_note"])
+    event = record_event(
+        actor=by,
+        action=f"revision_{DECISION_ACTIONS[decision].removeprefix('innovation_')}",
+        target=revision,
+        from_status=RevisionStatus.SUBMITTED,
+        to_status=revision_status,
+        note=note,
+    )
+    _notify_innovators(innovation=innovation, event=event, revision=True)
+    return innovation
+
+
+# Revisions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_revision(*, innovation: Innovation, by: User, data: dict[str, Any]) -> InnovationRevision:
+    """Store a proposed update of an approved innovation; the public text stays as it is."""
+    _require_innovator_of(innovation, by)
+    locked = _lock(innovation)
+    if locked.status != InnovationStatus.APPROVED:
+        raise ValidationError(_("Only an approved innovation takes updates."))
+    revision = _lock_open_revision(locked)
+    if revision is not None and revision.status == RevisionStatus.SUBMITTED:
+        raise ValidationError(_("The update is waiting for review: it cannot be changed now."))
+    created = revision is None
+    if revision is None:
+        revision = InnovationRevision(innovation=locked, created_by=by)
+    revision.data = revision_data(data)
+    revision.save()
+    record_event(
+        actor=by,
+        action="revision_created" if created else "revision_edited",
+        target=revision,
+        from_status="" if created else revision.status,
+        to_status=revision.status,
+    )
+    return revision
+
+
+@transaction.atomic
+def submit_revision(*, revision: InnovationRevision, by: User) -> InnovationRevision:
+    innovation = revision.innovation
+    _require_innovator_of(innovation, by)
+    locked_innovation = _lock(innovation)
+    locked = InnovationRevision.objects.select_for_update().get(pk=revision.pk)
+    if locked.status not in {RevisionStatus.DRAFT, RevisionStatus.CHANGES_REQUESTED}:
+        raise ValidationError(_("This update is not a draft: it cannot be submitted."))
+    if locked_innovation.status != InnovationStatus.APPROVED:
+        raise ValidationError(_("Only an approved innovation takes updates."))
+    if locked.data == innovation_data(locked_innovation):
+        raise ValidationError(_("The update changes nothing yet."))
+    previous = locked.status
+    locked.status = RevisionStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at"])
+    record_event(
+        actor=by,
+        action="revision_submitted",
+        target=locked,
+        from_status=previous,
+        to_status=locked.status,
+    )
+    n = events_of(locked).filter(action="revision_submitted").count()
+    _notify_reviewers(
+        innovation=locked_innovation, key=f"revision-submitted:{locked.pk}:{n}", revision=True
+    )
+    return locked
