@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from innovations.models import (
@@ -29,6 +28,7 @@ from innovations.models import (
 from innovations.workflow import DECISION_ACTIONS, events_of, innovation_data, last_decision
 from jipp.models import AuditEvent, Role, User
 from jipp.services import notify, record_event
+from jipp.services import unique_slug as unique_slug_for
 
 EDITABLE_STATUSES = {InnovationStatus.DRAFT, InnovationStatus.CHANGES_REQUESTED}
 DECISIONS = {
@@ -69,13 +69,7 @@ def _apply(innovation: Innovation, values: dict[str, Any]) -> None:
 
 def unique_slug(title: str, model: type[models.Model] | None = None) -> str:
     """A free slug for an innovation (or another model with a slug), never a URL word."""
-    manager = (model or Innovation)._default_manager
-    base = slugify(title)[:180].strip("-") or "inovasi"
-    candidate, n = base, 1
-    while candidate in RESERVED_SLUGS or manager.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    return unique_slug_for(title, model or Innovation, reserved=RESERVED_SLUGS, fallback="inovasi")
 
 
 # Access -----------------------------------------------------------------------------

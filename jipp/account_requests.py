@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jipp.models import (
@@ -21,7 +20,7 @@ from jipp.models import (
     Role,
     User,
 )
-from jipp.services import invite_user, notify, record_event
+from jipp.services import invite_user, notify, record_event, unique_slug
 
 
 def _already_pending() -> str:
@@ -109,12 +108,7 @@ def _lock_pending(account_request: AccountRequest, by: User) -> AccountRequest:
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:180] or "instansi"
-    candidate, n = base, 1
-    while Institution.objects.filter(slug=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    return unique_slug(name, Institution, fallback="instansi")
 
 
 def _new_institution(account_request: AccountRequest) -> Institution:

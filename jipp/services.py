@@ -6,6 +6,7 @@ Each function is one transaction; side effects (queuing a send) wait for commit.
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jipp import emails
@@ -50,6 +52,18 @@ def record_event(
         to_status=to_status,
         note=note,
     )
+
+
+def unique_slug(
+    text: str, model: type[models.Model], *, reserved: Collection[str] = (), fallback: str = "item"
+) -> str:
+    """A slug from text that no row of model has yet, nor any reserved word."""
+    base = slugify(text)[:180].strip("-") or fallback
+    candidate, n = base, 1
+    while candidate in reserved or model._default_manager.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def _queue_send(notification_id: int) -> None:
