@@ -10,6 +10,7 @@ from innovations import search
 from innovations.filters import province_choices
 from innovations.models import INNOVATOR_KINDS, Innovation, InnovatorKind
 from jipp.models import Institution
+from replication.models import ReplicationPlan
 
 
 @vary_on_headers("HX-Request")
@@ -31,7 +32,18 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .defer("search_vector", "title_vector"),
         slug=slug,
     )
-    return render(request, "innovations/innovation_detail.html", {"innovation": innovation})
+    # Public: approved and completed plans only, by province (never a person's name).
+    replications = (
+        ReplicationPlan.objects.public()
+        .filter(innovation=innovation)
+        .select_related("province")
+        .order_by("province__name", "id")
+    )
+    return render(
+        request,
+        "innovations/innovation_detail.html",
+        {"innovation": innovation, "replications": replications},
+    )
 
 
 def innovator_list(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from jipp import account_request_views, account_views, export_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("innovations/", include("innovations.urls")),
+    path("replication/", include("replication.urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("inbox/<int:pk>/", views.notification_open, name="notification_open"),

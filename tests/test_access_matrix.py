@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -34,6 +35,12 @@ class Context:
     export_of_ministry: int = 0  # a ready file of the ministry persona
     own_draft: str = ""  # slug of a draft of innovator_diy's institution
     own_approved: str = ""  # slug of an approved one of it, with a drafted update
+    # An approved plan of Kalimantan Selatan for innovator_diy's innovation: its first
+    # stage done with one evidence file, a due-date request waiting on its second.
+    plan: int = 0
+    evidence: int = 0
+    due_date_request: int = 0
+    draft_plan: int = 0  # a draft of the same province
 
 
 @dataclass
@@ -53,6 +60,19 @@ def signed_in(code: int, anon: int = 302) -> dict[str, int]:
 
 def only(roles: dict[str, int], others: int = 403, anon: int = 302) -> dict[str, int]:
     return {**everyone(others), ANON: anon, **roles}
+
+
+def plan_view(kalsel: int, ministry: int = 403, innovator: int = 403) -> dict[str, int]:
+    """On the Kalsel plan: unseen by Jawa Tengah and the forum admin, 404 for them."""
+    seen = {KALSEL: kalsel, MINISTRY: ministry, INNOVATOR: innovator}
+    return {**everyone(404), ANON: 302, **seen}
+
+
+def plan_post(url: Callable[[Context], str], **codes: int) -> Row:
+    return Row(url, get=everyone(405), post=plan_view(**codes))
+
+
+PLAN_ROLES = {KALSEL: 200, JATENG: 200, MINISTRY: 200, INNOVATOR: 200}
 
 
 ROWS: dict[str, Row] = {
@@ -186,6 +206,83 @@ ROWS: dict[str, Row] = {
     "api-schema": Row(lambda c: "/api/schema/", get=everyone(200)),
     "api-docs": Row(lambda c: "/api/docs/", get=everyone(200)),
     "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(405), post=everyone(302)),
+    "replication:plan_list": Row(lambda c: "/replication/plans/", get=only(PLAN_ROLES)),
+    "replication:plan_export_csv": Row(
+        lambda c: "/replication/plans/export.csv", get=only(PLAN_ROLES)
+    ),
+    "replication:plan_export_xlsx": Row(
+        lambda c: "/replication/plans/export.xlsx", get=only(PLAN_ROLES)
+    ),
+    "replication:plan_new": Row(
+        lambda c: "/replication/plans/new/",
+        get=only({KALSEL: 200, JATENG: 200}),
+        post=only({KALSEL: 200, JATENG: 200}),  # an empty form comes back with its errors
+    ),
+    "replication:plan_detail": Row(
+        lambda c: f"/replication/plans/{c.plan}/",
+        get=plan_view(kalsel=200, ministry=200, innovator=200),
+    ),
+    "replication:plan_edit": Row(
+        lambda c: f"/replication/plans/{c.plan}/edit/",
+        get={**plan_view(kalsel=302), FORUM: 403},  # approved: back to the plan
+        post={**plan_view(kalsel=302), FORUM: 403},
+    ),
+    "replication:plan_edit (draft)": Row(
+        lambda c: f"/replication/plans/{c.draft_plan}/edit/",
+        get={**plan_view(kalsel=200), FORUM: 403},
+        post={**plan_view(kalsel=200), FORUM: 403},  # an empty form comes back with its errors
+    ),
+    # Actions refused by the plan's state redirect with the reason; wrong roles get 403.
+    "replication:plan_submit": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/submit/", kalsel=302
+    ),
+    "replication:plan_approve": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/approve/", kalsel=403, ministry=302
+    ),
+    "replication:plan_return": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/return/", kalsel=403, ministry=302
+    ),
+    "replication:plan_cancel": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/cancel/", kalsel=302, ministry=302
+    ),
+    "replication:message_post": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/messages/", kalsel=302, ministry=302, innovator=302
+    ),
+    "replication:stage_start": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/stages/learning/start/", kalsel=302
+    ),
+    "replication:stage_complete": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/stages/learning/complete/", kalsel=302
+    ),
+    "replication:stage_verify": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/stages/identification/verify/",
+        kalsel=403,
+        ministry=302,
+    ),
+    "replication:stage_return": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/stages/identification/return/",
+        kalsel=403,
+        ministry=302,
+    ),
+    "replication:evidence_add": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/stages/identification/evidence/", kalsel=302
+    ),
+    "replication:due_date_request": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/stages/trial/due-date/", kalsel=302
+    ),
+    "replication:evidence_remove": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/evidence/{c.evidence}/remove/", kalsel=302
+    ),
+    "replication:due_date_decide": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/due-dates/{c.due_date_request}/decide/",
+        kalsel=403,
+        ministry=302,
+    ),
+    "replication:evidence_download": Row(
+        lambda c: f"/replication/evidence/{c.evidence}/",
+        get=plan_view(kalsel=200, ministry=200, innovator=200),
+    ),
+    "replication:review": Row(lambda c: "/replication/review/", get=only({MINISTRY: 200})),
 }
 
 
@@ -213,8 +310,52 @@ def _api_unthrottled(monkeypatch) -> None:
     monkeypatch.setattr(AnonRateThrottle, "get_rate", lambda self: None)
 
 
+def replication_plans(ministry, bappeda_kalsel, innovation, make_institution) -> dict[str, int]:
+    """An approved plan of Kalimantan Selatan in the middle of its stages, and a draft."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from replication import due_dates
+    from replication import services as plans
+    from replication import stage_services as stages
+
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    today = date.today()
+    data = {
+        "innovation": innovation,
+        "adopter": make_institution("Dinas Kehutanan Provinsi Kalimantan Selatan", "63"),
+        "start_date": today - timedelta(days=30),
+        "target_end_date": today + timedelta(days=300),
+        "budget_source": "apbd",
+    }
+    plan = plans.file_plan(by=bappeda_kalsel, data=data)
+    plans.submit_plan(plan=plan, by=bappeda_kalsel)
+    plans.approve_plan(plan=plan, by=ministry)
+    first, second = plan.stages.order_by("order")[:2]
+    stages.start_stage(stage=first, by=bappeda_kalsel)
+    evidence = SimpleUploadedFile("laporan.pdf", pdf, content_type="application/pdf")
+    stages.complete_stage(
+        stage=first, by=bappeda_kalsel, note="Selesai.", evidence_files=[evidence]
+    )
+    request = due_dates.request_due_date(
+        stage=second,
+        by=bappeda_kalsel,
+        proposed_date=second.due_date + timedelta(days=1),
+        reason="x",
+    )
+    data["adopter"] = make_institution("Dinas Sosial Provinsi Kalimantan Selatan", "63")
+    draft = plans.file_plan(by=bappeda_kalsel, data=data)
+    return {
+        "plan": plan.pk,
+        "evidence": first.evidence.get().pk,
+        "due_date_request": request.pk,
+        "draft_plan": draft.pk,
+    }
+
+
 @pytest.fixture
-def context(ministry, innovator_diy, make_innovation, settings, tmp_path) -> Context:
+def context(
+    ministry, innovator_diy, bappeda_kalsel, make_innovation, make_institution, settings, tmp_path
+) -> Context:
     notification, _ = services.notify(
         user=ministry, kind="test", subject="S", body="B", url="/", dedupe_key="matrix"
     )
@@ -236,6 +377,7 @@ def context(ministry, innovator_diy, make_innovation, settings, tmp_path) -> Con
         export_of_ministry=export.pk,
         own_draft=own_draft.slug,
         own_approved=own_approved.slug,
+        **replication_plans(ministry, bappeda_kalsel, own_approved, make_institution),
     )
 
 

@@ -12,6 +12,7 @@ from jipp.demo import USERS
 STEPS = [
     "jipp.demo.seed",
     "innovations.demo.seed",
+    "replication.demo.seed",
 ]
 
 

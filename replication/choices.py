@@ -1,0 +1,65 @@
+"""The states and kinds of plans and stages (DOMAIN.md's seven stages, in order)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = [
+    PlanStatus.DRAFT,
+    PlanStatus.SUBMITTED,
+    PlanStatus.RETURNED,
+    PlanStatus.APPROVED,
+]
+EDITABLE_STATUSES = [PlanStatus.DRAFT, PlanStatus.RETURNED]
+PUBLIC_STATUSES = [PlanStatus.APPROVED, PlanStatus.COMPLETED]
+
+
+class BudgetSource(models.TextChoices):
+    APBD = "apbd", "APBD"
+    APBN = "apbn", "APBN"
+    DAK = "dak", "DAK"
+    OTHER = "other", _("Other")
+    NONE = "none", _("No budget")
+
+
+class StageKind(models.TextChoices):
+    """DOMAIN.md's seven stages, in their order."""
+
+    IDENTIFICATION = "identification", _("Identification & preparation")
+    LEARNING = "learning", _("Learning")
+    PLANNING = "planning", _("Planning & adaptation")
+    TRIAL = "trial", _("Trial")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    EVALUATION = "evaluation", _("Evaluation")
+    INSTITUTIONALIZATION = "institutionalization", _("Institutionalisation")
+
+
+STAGE_ORDER = [kind.value for kind in StageKind]
+
+
+class StageStatus(models.TextChoices):
+    PENDING = "pending", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done, waiting for verification")
+    VERIFIED = "verified", _("Verified")
+
+
+FINISHED_STAGE_STATUSES = [StageStatus.DONE, StageStatus.VERIFIED]
+OPEN_STAGE_STATUSES = [StageStatus.PENDING, StageStatus.IN_PROGRESS]
+
+
+class DueDateRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")

@@ -1,0 +1,399 @@
+"""Writes of replication plans: filing, editing, submission, the ministry's decisions, messages.
+
+Each function is one transaction that locks the plan and checks its status there, so two
+people acting at once make one change and one clear error. The stages' own transitions
+live in replication.stage_services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from innovations.models import Innovation, InnovationStatus
+from jipp.models import AuditEvent, Institution, User
+from jipp.services import record_event
+from replication import listing, notices, schedule
+from replication.models import (
+    EDITABLE_STATUSES,
+    FINISHED_STAGE_STATUSES,
+    OPEN_STATUSES,
+    STAGE_ORDER,
+    PlanMessage,
+    PlanStatus,
+    ReplicationPlan,
+    Stage,
+)
+
+PLAN_FIELDS = (
+    "adopter",
+    "local_name",
+    "summary",
+    "start_date",
+    "target_end_date",
+    "budget_source",
+    "budget_amount",
+)
+
+
+def _check_data(data: Mapping[str, Any], province_id: int, dues: Mapping[str, date]) -> None:
+    schedule.check_schedule(data.get("start_date"), data.get("target_end_date"), dues)
+    amount = data.get("budget_amount")
+    if amount is not None and amount < 0:
+        raise ValidationError({"budget_amount": [_("The budget cannot be negative.")]})
+    adopter: Institution | None = data.get("adopter")
+    if adopter is not None and adopter.province_id != province_id:
+        raise ValidationError(
+            {"adopter": [_("The adopting institution must be in the plan's province.")]}
+        )
+
+
+# Access -----------------------------------------------------------------------------
+
+
+def is_officer_of(plan: ReplicationPlan, user: User) -> bool:
+    return user.is_bappeda and user.province_id == plan.province_id
+
+
+def require_officer_of(plan: ReplicationPlan, by: User) -> None:
+    if not is_officer_of(plan, by):
+        raise PermissionDenied(_("Only Bappeda officers of the plan's province may do this."))
+
+
+def require_ministry(by: User) -> None:
+    if not by.is_ministry:
+        raise PermissionDenied(_("Only ministry reviewers may do this."))
+
+
+def lock(plan: ReplicationPlan) -> ReplicationPlan:
+    return (
+        ReplicationPlan.objects.select_for_update(of=("self",))
+        .select_related("innovation", "province")
+        .get(pk=plan.pk)
+    )
+
+
+def refresh_current_stage(plan: ReplicationPlan) -> None:
+    """The first stage neither done nor verified ("" once all are)."""
+    first = (
+        Stage.objects.filter(plan=plan)
+        .exclude(status__in=FINISHED_STAGE_STATUSES)
+        .order_by("order")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    plan.current_stage = first or ""
+    plan.save(update_fields=["current_stage"])
+
+
+def _tell_officers(plan: ReplicationPlan, event: AuditEvent, by: User) -> None:
+    """The province's officers hear of every decision on their plan."""
+    subject = gettext_lazy("Replication plan %(title)s: %(status)s")
+    body = gettext_lazy("Replication plan %(title)s: %(status)s.\n\n%(note)s")
+    notices.notify_users(
+        notices.officers_of(plan, but=by),
+        kind="plan_decided",
+        key=f"plan-decided:{event.pk}",
+        subject=subject,
+        body=body,
+        url=plan.get_absolute_url(),
+        title=notices.plan_title(plan),
+        status=PlanStatus(event.to_status).label,
+        note=event.note,
+    )
+
+
+# Plans ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_plan(
+    *,
+    by: User,
+    data: Mapping[str, Any],
+    stage_due_dates: Mapping[str, date | None] | None = None,
+) -> ReplicationPlan:
+    """A draft plan of the officer's province with all seven stages."""
+    if not by.is_bappeda or by.province_id is None:
+        raise PermissionDenied(_("Only Bappeda officers file replication plans."))
+    innovation: Innovation = data["innovation"]
+    if innovation.status != InnovationStatus.APPROVED:
+        raise ValidationError(
+            {"innovation": [_("Only an approved innovation of the registry can be replicated.")]}
+        )
+    dues = schedule.fill_schedule(data, stage_due_dates)
+    _check_data(data, by.province_id, dues)
+    plan = ReplicationPlan(
+        innovation=innovation, province_id=by.province_id, filed_by=by, status=PlanStatus.DRAFT
+    )
+    for name in PLAN_FIELDS:
+        setattr(plan, name, data.get(name))
+    plan.local_name = plan.local_name or ""
+    plan.summary = plan.summary or ""
+    plan.current_stage = STAGE_ORDER[0]
+    _refuse_second_open_plan(plan)
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as error:  # another officer filed the same plan a moment ago
+        raise _second_open_plan_error() from error
+    Stage.objects.bulk_create(
+        Stage(plan=plan, kind=kind, order=number, due_date=dues[kind])
+        for number, kind in enumerate(STAGE_ORDER, 1)
+    )
+    record_event(actor=by, action="plan_created", target=plan, to_status=plan.status)
+    return plan
+
+
+def _second_open_plan_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This institution already has an open plan to replicate this innovation: "
+            "continue that one, or cancel it first."
+        )
+    )
+
+
+def _refuse_second_open_plan(plan: ReplicationPlan) -> None:
+    if plan.adopter_id is None:
+        return
+    others = ReplicationPlan.objects.filter(
+        province_id=plan.province_id,
+        adopter_id=plan.adopter_id,
+        innovation_id=plan.innovation_id,
+        status__in=OPEN_STATUSES,
+    ).exclude(pk=plan.pk)
+    if others.exists():
+        raise _second_open_plan_error()
+
+
+def _stale_error(plan: ReplicationPlan, version: int) -> ValidationError:
+    """Who changed the plan since `version` was read, when, and which fields."""
+    edits = list(
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(ReplicationPlan),
+            target_id=plan.pk,
+            action="plan_edited",
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[: max(plan.version - version, 1)]
+    )
+    fields: list[str] = []
+    for event in reversed(edits):
+        fields += [name for name in event.note.split(",") if name and name not in fields]
+    latest = edits[0] if edits else None
+    when = timezone.localtime(latest.created_at if latest else timezone.now())
+    return ValidationError(
+        _(
+            "This plan was changed by %(name)s at %(time)s since you opened it: %(fields)s. "
+            "Nothing was saved: reload the page to see the changes, then edit again."
+        )
+        % {
+            "name": notices.person(latest.actor if latest else None),
+            "time": formats.date_format(when, "j F Y H:i") + " WIB",
+            "fields": ", ".join(listing.field_label(name) for name in fields) or "—",
+        },
+        code="stale",
+    )
+
+
+@transaction.atomic
+def update_plan(
+    *,
+    plan: ReplicationPlan,
+    by: User,
+    data: Mapping[str, Any],
+    stage_due_dates: Mapping[str, date | None] | None,
+    version: int,
+) -> ReplicationPlan:
+    """Edit a draft or returned plan, if nobody else changed it since `version` was read."""
+    require_officer_of(plan, by)
+    locked = lock(plan)
+    if locked.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("Only a draft or a returned plan can be edited."))
+    if version != locked.version:
+        raise _stale_error(locked, version)
+    stages = {stage.kind: stage for stage in Stage.objects.select_for_update().filter(plan=locked)}
+    dues = schedule.fill_schedule(data, stage_due_dates)
+    _check_data(data, locked.province_id, dues)
+    changed = []
+    for name in PLAN_FIELDS:
+        value = data.get(name)
+        if name in ("local_name", "summary"):
+            value = value or ""
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    for kind, stage in stages.items():
+        if stage.due_date != dues[kind]:
+            stage.due_date = dues[kind]
+            stage.save(update_fields=["due_date"])
+            changed.append(schedule.due_field(kind))
+    if not changed:
+        return locked
+    _refuse_second_open_plan(locked)
+    locked.version += 1
+    locked.save()
+    record_event(
+        actor=by,
+        action="plan_edited",
+        target=locked,
+        from_status=locked.status,
+        to_status=locked.status,
+        note=",".join(changed),
+    )
+    return locked
+
+
+@transaction.atomic
+def submit_plan(*, plan: ReplicationPlan, by: User) -> ReplicationPlan:
+    require_officer_of(plan, by)
+    locked = lock(plan)
+    if locked.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("Only a draft or a returned plan can be submitted."))
+    if locked.adopter_id is None:
+        raise ValidationError(_("Choose the adopting institution before submitting the plan."))
+    previous = locked.status
+    locked.status = PlanStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["status", "submitted_at"])
+    event = record_event(
+        actor=by,
+        action="plan_submitted",
+        target=locked,
+        from_status=previous,
+        to_status="submitted",
+    )
+    notices.notify_users(
+        notices.reviewers(),
+        kind="plan_submitted",
+        key=f"plan-submitted:{event.pk}",
+        subject=gettext_lazy("Replication plan to review: %(title)s"),
+        body=gettext_lazy("%(province)s submitted a replication plan for review: %(title)s."),
+        url=locked.get_absolute_url(),
+        title=notices.plan_title(locked),
+        province=locked.province.name,
+    )
+    return locked
+
+
+def _decided_error(plan: ReplicationPlan) -> ValidationError:
+    return ValidationError(
+        _("This plan is not waiting for a decision: it is %(status)s now.")
+        % {"status": str(PlanStatus(plan.status).label).lower()}
+    )
+
+
+@transaction.atomic
+def approve_plan(*, plan: ReplicationPlan, by: User, note: str = "") -> ReplicationPlan:
+    require_ministry(by)
+    locked = lock(plan)
+    if locked.status != PlanStatus.SUBMITTED:
+        raise _decided_error(locked)
+    locked.status = PlanStatus.APPROVED
+    locked.approved_by = by
+    locked.approved_at = timezone.now()
+    locked.return_note = ""
+    locked.save(update_fields=["status", "approved_by", "approved_at", "return_note"])
+    # The reminders of every stage are written from here on (DESIGN.md section 4).
+    Stage.objects.filter(plan=locked).exclude(status__in=FINISHED_STAGE_STATUSES).update(
+        reminder_generation=F("reminder_generation") + 1
+    )
+    event = record_event(
+        actor=by,
+        action="plan_approved",
+        target=locked,
+        from_status=PlanStatus.SUBMITTED,
+        to_status=PlanStatus.APPROVED,
+        note=note.strip(),
+    )
+    _tell_officers(locked, event, by)
+    notices.notify_users(
+        notices.innovators_of(locked),
+        kind="plan_approved",
+        key=f"plan-approved-innovator:{event.pk}",
+        subject=gettext_lazy("%(province)s will replicate %(innovation)s"),
+        body=gettext_lazy(
+            "The ministry approved the plan of %(province)s to replicate your innovation "
+            "%(innovation)s."
+        ),
+        url=locked.get_absolute_url(),
+        province=locked.province.name,
+        innovation=locked.innovation.title,
+    )
+    return locked
+
+
+@transaction.atomic
+def return_plan(*, plan: ReplicationPlan, by: User, note: str) -> ReplicationPlan:
+    require_ministry(by)
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Write a note: the province needs to know what to change."))
+    locked = lock(plan)
+    if locked.status != PlanStatus.SUBMITTED:
+        raise _decided_error(locked)
+    locked.status = PlanStatus.RETURNED
+    locked.return_note = note
+    locked.save(update_fields=["status", "return_note"])
+    event = record_event(
+        actor=by,
+        action="plan_returned",
+        target=locked,
+        from_status=PlanStatus.SUBMITTED,
+        to_status=PlanStatus.RETURNED,
+        note=note,
+    )
+    _tell_officers(locked, event, by)
+    return locked
+
+
+@transaction.atomic
+def cancel_plan(*, plan: ReplicationPlan, by: User, reason: str) -> ReplicationPlan:
+    if not (is_officer_of(plan, by) or by.is_ministry):
+        raise PermissionDenied(
+            _("Only the province's Bappeda officers or the ministry may cancel a plan.")
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for cancelling the plan."))
+    locked = lock(plan)
+    if locked.status not in OPEN_STATUSES:
+        raise ValidationError(
+            _("This plan is %(status)s: it cannot be cancelled.")
+            % {"status": str(PlanStatus(locked.status).label).lower()}
+        )
+    previous = locked.status
+    locked.status = PlanStatus.CANCELLED
+    locked.cancel_reason = reason
+    locked.save(update_fields=["status", "cancel_reason"])
+    event = record_event(
+        actor=by,
+        action="plan_cancelled",
+        target=locked,
+        from_status=previous,
+        to_status=PlanStatus.CANCELLED,
+        note=reason,
+    )
+    _tell_officers(locked, event, by)
+    return locked
+
+
+@transaction.atomic
+def post_message(*, plan: ReplicationPlan, by: User, body: str) -> PlanMessage:
+    """A message on the plan from anyone who may see it."""
+    if not ReplicationPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("You cannot write on this plan."))
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a message."))
+    return PlanMessage.objects.create(plan=plan, author=by, body=body[:5000])

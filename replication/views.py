@@ -1,0 +1,254 @@
+"""Plans: the scoped list, the form, the plan's page, evidence downloads, the ministry's queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from innovations.models import Innovation
+from jipp.access import AuthedRequest, role_required
+from jipp.models import Role, User
+from replication import listing, schedule, services
+from replication.forms import PlanForm
+from replication.models import (
+    DueDateRequest,
+    DueDateRequestStatus,
+    Evidence,
+    PlanStatus,
+    ReplicationPlan,
+    Stage,
+)
+from replication.uploads import download_name
+
+ACTION_LABELS = {
+    "plan_created": gettext_lazy("Plan filed as a draft"),
+    "plan_edited": gettext_lazy("Plan edited"),
+    "plan_submitted": gettext_lazy("Submitted for review"),
+    "plan_approved": gettext_lazy("Approved"),
+    "plan_returned": gettext_lazy("Returned to the province"),
+    "plan_cancelled": gettext_lazy("Cancelled"),
+    "plan_completed": gettext_lazy("Completed: every stage verified"),
+    "stage_started": gettext_lazy("Stage started"),
+    "stage_completed": gettext_lazy("Stage done"),
+    "stage_verified": gettext_lazy("Stage verified"),
+    "stage_returned": gettext_lazy("Stage returned"),
+    "evidence_added": gettext_lazy("Evidence added"),
+    "evidence_removed": gettext_lazy("Evidence removed"),
+    "due_date_requested": gettext_lazy("Due date change requested"),
+    "due_date_accepted": gettext_lazy("Due date change accepted"),
+    "due_date_declined": gettext_lazy("Due date change declined"),
+}
+PLAN_RELATED = ("innovation", "innovation__innovator", "province", "adopter")
+
+
+# Access -----------------------------------------------------------------------------
+
+
+def _get_plan_for_user(user: User, pk: int) -> ReplicationPlan:
+    """Any plan the user may see; every other one is a 404."""
+    return get_object_or_404(
+        ReplicationPlan.objects.visible_to(user).select_related(
+            *PLAN_RELATED, "filed_by", "approved_by"
+        ),
+        pk=pk,
+    )
+
+
+def _get_editable_plan(user: User, pk: int) -> ReplicationPlan:
+    """A plan the officer may edit: 404 when unseen, 403 when seen but not theirs to edit."""
+    plan = _get_plan_for_user(user, pk)
+    services.require_officer_of(plan, user)
+    return plan
+
+
+def _get_stage(plan: ReplicationPlan, kind: str) -> Stage:
+    stage = get_object_or_404(Stage, plan=plan, kind=kind)
+    stage.plan = plan
+    return stage
+
+
+# List -------------------------------------------------------------------------------
+
+
+@role_required(Role.BAPPEDA, Role.MINISTRY, Role.INNOVATOR)
+def plan_list(request: AuthedRequest) -> HttpResponse:
+    form, plans = listing.filtered_plans(request.user, request.GET)
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "replication/plan_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+# Filing and editing -----------------------------------------------------------------
+
+
+@role_required(Role.BAPPEDA)
+def plan_new(request: AuthedRequest) -> HttpResponse:
+    slug = request.POST.get("innovation") or request.GET.get("innovation", "")
+    innovation = Innovation.objects.public().filter(slug=slug).first() if slug else None
+    initial = {"innovation": innovation.slug} if innovation else {}
+    form = PlanForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.file_plan(
+                by=request.user,
+                data=form.cleaned_data,
+                stage_due_dates=form.stage_due_dates(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft plan saved. Submit it for review when it is ready."))
+            return redirect(plan)
+    return render(
+        request,
+        "replication/plan_form.html",
+        {"form": form, "innovation": innovation, "slug": slug, "mode": "new"},
+    )
+
+
+@role_required(Role.BAPPEDA)
+def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = _get_editable_plan(request.user, pk)
+    if not plan.is_editable:
+        messages.error(request, _("Only a draft or a returned plan can be edited."))
+        return redirect(plan)
+    stages = list(plan.stages.all())
+    initial: dict[str, Any] = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    initial["version"] = plan.version
+    initial |= {schedule.due_field(stage.kind): stage.due_date for stage in stages}
+    form = PlanForm(request.POST or None, initial=initial, user=request.user, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(
+                plan=plan,
+                by=request.user,
+                data=form.cleaned_data,
+                stage_due_dates=form.stage_due_dates(),
+                version=form.cleaned_data.get("version") or 0,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(plan)
+    return render(
+        request,
+        "replication/plan_form.html",
+        {"form": form, "plan": plan, "innovation": plan.innovation, "mode": "edit"},
+    )
+
+
+# The plan's page --------------------------------------------------------------------
+
+
+def timeline(plan: ReplicationPlan) -> list[Any]:
+    events = list(listing.events_of(plan))
+    for event in events:
+        label = str(ACTION_LABELS.get(event.action, event.action))
+        if event.action == "plan_edited" and event.note:
+            fields = ", ".join(listing.field_label(name) for name in event.note.split(","))
+            event.note = _("Changed: %(fields)s") % {"fields": fields}
+        event.label = label
+    return events
+
+
+def _stages(plan: ReplicationPlan) -> list[Stage]:
+    stages = list(
+        plan.stages.select_related("completed_by", "verified_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+            Prefetch(
+                "due_date_requests",
+                queryset=DueDateRequest.objects.select_related("requested_by", "decided_by"),
+            ),
+        )
+    )
+    for number, stage in enumerate(stages):
+        stage.plan = plan
+        requests = list(stage.due_date_requests.all())
+        stage.pending_request = next(  # type: ignore[attr-defined]
+            (r for r in requests if r.status == DueDateRequestStatus.PENDING), None
+        )
+        stage.decided_requests = [r for r in requests if r.status != "pending"]  # type: ignore[attr-defined]
+        stage.previous_finished = number == 0 or stages[number - 1].is_finished  # type: ignore[attr-defined]
+    return stages
+
+
+def render_plan(
+    request: AuthedRequest,
+    plan: ReplicationPlan,
+    *,
+    posted: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The plan's page; `posted` brings back an action's typed text and its errors."""
+    user = request.user
+    if posted:
+        posted["name"], _colon, posted["key"] = posted["action"].partition(":")
+    officer = services.is_officer_of(plan, user)
+    approved = plan.status == PlanStatus.APPROVED
+    stages = _stages(plan)
+    context = {
+        "plan": plan,
+        "stages": stages,
+        "history": timeline(plan),
+        "plan_messages": plan.messages.select_related("author", "author__institution"),
+        "officer": officer,
+        "reviewer": user.is_ministry,
+        "approved": approved,
+        "can_edit": officer and plan.is_editable,
+        "can_decide": user.is_ministry and plan.status == PlanStatus.SUBMITTED,
+        "can_cancel": plan.is_open and (officer or user.is_ministry),
+        "slip_count": sum(stage.slip_count for stage in stages),
+        "slip_days": sum(stage.slip_days for stage in stages),
+        "today": plan.local_today(),
+        "posted": posted or {},
+    }
+    return render(request, "replication/plan_detail.html", context, status=status)
+
+
+@login_required
+def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render_plan(request, _get_plan_for_user(request.user, pk))
+
+
+@login_required
+def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(
+        Evidence.objects.filter(stage__plan__in=ReplicationPlan.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(evidence.original_name),
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# The ministry's queue ---------------------------------------------------------------
+
+
+@role_required(Role.MINISTRY)
+def review(request: AuthedRequest) -> HttpResponse:
+    return render(request, "replication/review.html", {"items": listing.review_queue()})
