@@ -154,12 +154,15 @@ def file_plan(
     return plan
 
 
-def _second_open_plan_error() -> ValidationError:
+def _second_open_plan_error(first: ReplicationPlan | None = None) -> ValidationError:
+    """Refuses a second open plan; `params["plan"]` names the first, for a link to it."""
     return ValidationError(
         _(
             "This institution already has an open plan to replicate this innovation: "
             "continue that one, or cancel it first."
-        )
+        ),
+        code="open_plan_exists",
+        params={"plan": first.pk if first else None},
     )
 
 
@@ -172,8 +175,9 @@ def _refuse_second_open_plan(plan: ReplicationPlan) -> None:
         innovation_id=plan.innovation_id,
         status__in=OPEN_STATUSES,
     ).exclude(pk=plan.pk)
-    if others.exists():
-        raise _second_open_plan_error()
+    first = others.order_by("pk").first()
+    if first is not None:
+        raise _second_open_plan_error(first)
 
 
 def _stale_error(plan: ReplicationPlan, version: int) -> ValidationError:

@@ -101,6 +101,7 @@ def plan_new(request: AuthedRequest) -> HttpResponse:
     innovation = Innovation.objects.public().filter(slug=slug).first() if slug else None
     initial = {"innovation": innovation.slug} if innovation else {}
     form = PlanForm(request.POST or None, initial=initial, user=request.user)
+    existing_plan = None
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.file_plan(
@@ -110,14 +111,29 @@ def plan_new(request: AuthedRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, error)
+            existing_plan = _first_open_plan(error)
         else:
             messages.success(request, _("Draft plan saved. Submit it for review when it is ready."))
             return redirect(plan)
     return render(
         request,
         "replication/plan_form.html",
-        {"form": form, "innovation": innovation, "slug": slug, "mode": "new"},
+        {
+            "form": form,
+            "innovation": innovation,
+            "slug": slug,
+            "mode": "new",
+            "existing_plan": existing_plan,
+        },
     )
+
+
+def _first_open_plan(error: ValidationError) -> int | None:
+    """The plan a refused second plan should link to, if that was the refusal."""
+    for item in getattr(error, "error_list", []):
+        if item.code == "open_plan_exists" and item.params:
+            return item.params.get("plan")
+    return None
 
 
 @role_required(Role.BAPPEDA)

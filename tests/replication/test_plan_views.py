@@ -64,6 +64,17 @@ def test_filing_a_plan_through_the_form(officer, sahabat_rimba, dinas_kehutanan)
     assert plan.stages.count() == 7
 
 
+def test_a_second_open_plan_is_refused_with_a_link_to_the_first(
+    officer, sahabat_rimba, dinas_kehutanan
+):
+    officer.post("/replication/plans/new/", form_data(sahabat_rimba, dinas_kehutanan))
+    first = ReplicationPlan.objects.get()
+    response = officer.post("/replication/plans/new/", form_data(sahabat_rimba, dinas_kehutanan))
+    assert response.status_code == 200
+    assert f'href="{first.get_absolute_url()}"' in response.content.decode()
+    assert ReplicationPlan.objects.count() == 1
+
+
 def test_a_bad_form_keeps_what_was_typed_and_says_why(officer, sahabat_rimba, dinas_kehutanan):
     post = form_data(sahabat_rimba, dinas_kehutanan)
     post["due_learning"] = "2000-01-01"
