@@ -46,8 +46,18 @@ def _act(
     return redirect(plan)
 
 
+MAX_TEXT = 5000
+
+
 def _text(request: AuthedRequest, name: str) -> str:
-    return request.POST.get(name, "")[:5000]
+    """A typed note, reason or description; a text too long is refused, never cut short."""
+    text = request.POST.get(name, "")
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            _("The text is %(length)s characters long; at most %(limit)s fit: shorten it.")
+            % {"length": len(text), "limit": MAX_TEXT}
+        )
+    return text
 
 
 @require_POST

@@ -304,3 +304,11 @@ def test_the_plan_list_and_the_review_queue_stay_constant(
     many(make_plan, make_institution, bappeda_kalsel, 1, 5)
     assert queries(client_for(bappeda_kalsel), "/replication/plans/") == list_few
     assert queries(client_for(ministry), "/replication/review/") == queue_few
+
+
+def test_a_text_too_long_is_refused_not_cut_short(officer, approved_plan):
+    reason = "Anggaran dialihkan. " * 300  # 6,000 characters
+    response = officer.post(f"/replication/plans/{approved_plan.pk}/cancel/", {"reason": reason})
+    page = response.content.decode()
+    assert response.status_code == 200 and "at most 5000 fit" in page
+    assert ReplicationPlan.objects.get(pk=approved_plan.pk).status == "approved"
