@@ -21,6 +21,14 @@ app.conf.beat_schedule = {
         "task": "jipp.tasks.delete_old_exports",
         "schedule": crontab(hour=2, minute=0),
     },
+    "fire-due-reminders": {
+        "task": "replication.tasks.fire_due_reminders",
+        "schedule": 120.0,
+    },
+    "remind-forum-participants": {
+        "task": "forums.tasks.remind_participants",
+        "schedule": crontab(minute="*/15"),
+    },
     "send-digests": {
         "task": "jipp.tasks.send_digests",
         "schedule": crontab(minute="*/15"),

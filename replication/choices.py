@@ -63,3 +63,20 @@ class DueDateRequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a decision")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+
+
+class ReminderKind(models.TextChoices):
+    """When a stage is brought to mind, counted from its due date (DESIGN.md section 4)."""
+
+    DUE_IN_7D = "due_in_7d", _("7 days before the due date")
+    DUE_IN_1D = "due_in_1d", _("1 day before the due date")
+    OVERDUE_1D = "overdue_1d", _("1 day late")
+    OVERDUE_7D = "overdue_7d", _("7 days late")
+    ESCALATION_14D = "escalation_14d", _("14 days late: escalated to the ministry")
+
+
+class ReminderStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    FIRED = "fired", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+    SKIPPED = "skipped", _("Skipped (already past when written)")

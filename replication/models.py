@@ -25,6 +25,8 @@ from replication.choices import (
     BudgetSource,
     DueDateRequestStatus,
     PlanStatus,
+    ReminderKind,
+    ReminderStatus,
     StageKind,
     StageStatus,
 )
@@ -40,6 +42,8 @@ __all__ = [
     "BudgetSource",
     "DueDateRequestStatus",
     "PlanStatus",
+    "ReminderKind",
+    "ReminderStatus",
     "StageKind",
     "StageStatus",
 ]
@@ -111,7 +115,15 @@ class ReplicationPlan(models.Model):
         blank=True,
         related_name="replication_plans",
     )
-    # The forum a plan came out of arrives with the forums issue, which adds `forum` here.
+    forum = models.ForeignKey(
+        "forums.ForumSession",
+        verbose_name=_("forum"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        help_text=_("The FRIPP where the province announced this replication."),
+    )
     local_name = models.CharField(_("local name"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     start_date = models.DateField(_("start date"))
@@ -397,3 +409,46 @@ class PlanMessage(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.plan.get_absolute_url()}#message-{self.pk}"
+
+
+class Reminder(models.Model):
+    """One moment a stage is brought to mind (DESIGN.md section 4); text built when it fires."""
+
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    generation = models.PositiveIntegerField(_("generation"))
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    due_at = models.DateTimeField(_("due at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReminderStatus.choices,
+        default=ReminderStatus.SCHEDULED,
+    )
+    fired_at = models.DateTimeField(_("fired at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["stage", "generation", "due_at", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "generation", "kind"], name="reminder_unique_per_generation"
+            ),
+        ]
+        indexes = [
+            # The sweep reads only this small partial index: scheduled rows by due time.
+            models.Index(
+                fields=["due_at"],
+                name="reminder_due",
+                condition=Q(status="scheduled"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.stage}"
+
+    def get_absolute_url(self) -> str:
+        return self.stage.get_absolute_url()
