@@ -38,10 +38,13 @@ run: install
 test: install
 	CONN_MAX_AGE=0 $(DEVSTACK) --test -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Load test of the catalogue at 100,000 innovations (bench/run.py; needs wrk), results in
-# docs/PERFORMANCE.md. Options: BENCH_ARGS="--innovations 2000 --duration 3 --only list".
+# Load test of the catalogue at 100,000 innovations (bench/run.py; needs wrk), then the
+# reminder sweep and the outbox at 50,000 plans (bench/reminders.py); results in
+# docs/PERFORMANCE.md. Options: BENCH_ARGS="--innovations 2000 --duration 3 --only list",
+# BENCH_REMINDER_ARGS="--plans 5000 --due 1000 --send 1000".
 bench: install
 	$(DEVSTACK) -- $(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(DEVSTACK) -- $(BIN)/python -m bench.reminders $(BENCH_REMINDER_ARGS)
 
 check: install
 	$(BIN)/ruff check .

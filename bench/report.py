@@ -87,7 +87,9 @@ def machine(server_version: str) -> str:
     return ", ".join(parts)
 
 
-def section(rows: list[Row], *, innovations: int, when: str, machine_line: str, wrk: str) -> str:
+def section(
+    rows: list[Row], *, innovations: int, when: str, machine_line: str, wrk: str, extra: str = ""
+) -> str:
     return "\n".join(
         [
             START,
@@ -96,7 +98,7 @@ def section(rows: list[Row], *, innovations: int, when: str, machine_line: str, 
             f"Measured {when} by `make bench` on {machine_line}.",
             f"Load: wrk, {wrk}. Server: gunicorn `jipp.wsgi`, 2 sync workers, DEBUG off, "
             f"`CONN_MAX_AGE=600`, on the same machine. Data: {innovations:,} approved synthetic "
-            "innovations (`manage.py generate_data`), then `VACUUM ANALYZE`.",
+            "innovations (`manage.py generate_data`), then `VACUUM ANALYZE`." + extra,
             "Each page's median latency is compared with the baseline's, a page that runs no "
             "query; a page answering anything but 2xx/3xx fails.",
             "",

@@ -8,7 +8,9 @@ Runs under jipp.devstack (`make bench`), which sets DATABASE_URL and REDIS_URL:
    ANALYZE;
 2. gunicorn `jipp.wsgi`, 2 sync workers, DEBUG off, on a free port of 127.0.0.1, after
    collectstatic (DEBUG off serves whitenoise's manifest);
-3. each URL below: a 2 s warm-up, then wrk for --duration seconds;
+3. each URL below: a 2 s warm-up, then wrk for --duration seconds; the dashboards as a
+   signed-in ministry reviewer or Bappeda officer (a session cookie, bench/sessions.py),
+   on --plans replication plans and --forums forum sessions with two years of history;
 4. the table, on stdout and in its section of docs/PERFORMANCE.md (not with --only).
 gunicorn is stopped at the end, on error and on Ctrl-C. Needs wrk: apt-get install wrk.
 """
@@ -16,6 +18,7 @@ gunicorn is stopped at the end, on error and on Ctrl-C. Needs wrk: apt-get insta
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -48,9 +51,15 @@ URLS: list[tuple[str, str]] = [
     ("search: selective", "/innovations/?q={selective}"),
     ("search: broad", "/innovations/?q={broad}"),
     ("api: list", "/api/innovations/"),
+    ("replication: public", "/replication/"),
+    ("dashboard: national", "/dashboard/"),
+    ("dashboard: province", "/dashboard/"),
 ]
+# Who requests a signed-in page: a persona of bench/sessions.py.
+SIGNED_IN = {"dashboard: national": "ministry", "dashboard: province": "bappeda"}
 # How many times the baseline's median each may take; DEFAULT_TARGET when not listed.
 TARGETS = {"baseline": 1.0, "deep page": 6.0, "search: selective": 6.0, "search: broad": 15.0}
+TARGETS |= {"dashboard: national": 8.0, "dashboard: province": 4.0}
 DEFAULT_TARGET = 5.0
 
 
@@ -67,11 +76,21 @@ def manage(*command: str, env: dict[str, str], quiet: bool = False) -> None:
     )
 
 
-def prepare(innovations: int, skip_generate: bool) -> int:
+def top_up(kind: str, want: int, have: int, skip_generate: bool) -> None:
+    if have < want and not skip_generate:
+        say(f"{have:,} {kind}; generating {want - have:,} more")
+        started = time.monotonic()
+        manage("generate_data", f"--{kind}", str(want - have), env=dict(os.environ))
+        say(f"generated {want - have:,} {kind} in {time.monotonic() - started:.0f} s")
+
+
+def prepare(innovations: int, skip_generate: bool, plans: int = 0, forums: int = 0) -> int:
     """Migrate and fill the bench database; returns how many approved innovations it has."""
     from django.db import connection
 
+    from forums.models import ForumSession
     from innovations.models import Innovation
+    from replication.models import ReplicationPlan
 
     manage("migrate", "--noinput", env=dict(os.environ), quiet=True)
     have = Innovation.objects.public().count()
@@ -81,6 +100,8 @@ def prepare(innovations: int, skip_generate: bool) -> int:
         manage("generate_data", "--innovations", str(innovations - have), env=dict(os.environ))
         say(f"generated {innovations - have:,} innovations in {time.monotonic() - started:.0f} s")
         have = Innovation.objects.public().count()
+    top_up("plans", plans, ReplicationPlan.objects.count(), skip_generate)
+    top_up("forums", forums, ForumSession.objects.count(), skip_generate)
     started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -112,7 +133,9 @@ def deep_page_path(database: str = "default") -> str | None:
     return f"/innovations/?cursor={quote(cursor_for(approved_at, pk))}"
 
 
-def measure(label: str, path: str, port: int, duration: int) -> Row:
+def measure(
+    label: str, path: str, port: int, duration: int, cookies: dict[str, str] | None = None
+) -> Row:
     from innovations.synthetic import BROAD_WORD, SELECTIVE_WORD
 
     row = Row(label, path, TARGETS.get(label, DEFAULT_TARGET))
@@ -123,19 +146,41 @@ def measure(label: str, path: str, port: int, duration: int) -> Row:
             return row
         row.path = deep
     row.path = row.path.replace("{broad}", BROAD_WORD).replace("{selective}", SELECTIVE_WORD)
-    first = status(port, row.path)
+    headers = {}
+    if label in SIGNED_IN:
+        if not cookies or SIGNED_IN[label] not in cookies:
+            row.note = "not available yet (no session)"
+            return row
+        headers["Cookie"] = f"sessionid={cookies[SIGNED_IN[label]]}"
+    first = status(port, row.path, headers)
     if first == 404:
         row.note = "not available yet (404)"
         return row
-    row.measured = wrk.measure(f"http://127.0.0.1:{port}{row.path}", duration)
+    if headers and first != 200:  # a refused session answers a redirect to the login page
+        row.note = f"session refused (HTTP {first})"
+        return row
+    row.measured = wrk.measure(f"http://127.0.0.1:{port}{row.path}", duration, headers)
     notes = [] if row.measured.median_ms is not None else ["no request finished"]
     if row.measured.non_2xx_3xx:
-        now = status(port, row.path)
+        now = status(port, row.path, headers)
         notes.append(f"{row.measured.non_2xx_3xx} answers not 2xx/3xx, now HTTP {now}")
     if row.measured.socket_errors:
         notes.append(f"{row.measured.socket_errors} socket errors")
     row.note = "; ".join(notes)
     return row
+
+
+def signed_in_sessions(env: dict[str, str]) -> dict[str, str]:
+    """Session keys of the bench's ministry and Bappeda users, signed as the server signs."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.sessions"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -148,6 +193,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=default,
         metavar="N",
         help=f"approved innovations in the bench database (default {default})",
+    )
+    parser.add_argument(
+        "--plans",
+        type=int,
+        default=int(os.environ.get("BENCH_PLANS", "50000")),
+        metavar="N",
+        help="replication plans in the bench database, for the dashboards (default 50000)",
+    )
+    parser.add_argument(
+        "--forums",
+        type=int,
+        default=300,
+        metavar="N",
+        help="forum sessions in the bench database (default 300)",
     )
     parser.add_argument(
         "--duration", type=int, default=10, metavar="S", help="seconds of wrk per URL (default 10)"
@@ -183,7 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.db import connection
 
-    innovations = prepare(args.innovations, args.skip_generate)
+    innovations = prepare(args.innovations, args.skip_generate, args.plans, args.forums)
+    from replication.models import ReplicationPlan
+
+    plans = ReplicationPlan.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server_version = str(cursor.fetchone()[0])
@@ -192,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     env = server_env(database, port)
     manage("collectstatic", "--noinput", env=env, quiet=True)
+    cookies = signed_in_sessions(env)
     urls = [url for url in URLS if url[0] in {URLS[0][0], args.only or url[0]}]
     server = launch(env, port)
     rows: list[Row] = []
@@ -199,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_ready(server, port, URLS[0][1])
         for label, path in urls:
             say(f"measuring {label}")
-            rows.append(measure(label, path, port, args.duration))
+            rows.append(measure(label, path, port, args.duration, cookies))
     finally:
         stop_server(server)
     text = report.section(
@@ -208,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         when=date.today().isoformat(),
         machine_line=report.machine(server_version),
         wrk=wrk.settings_text(args.duration),
+        extra=f" Dashboards: {plans:,} replication plans and their history "
+        "(`generate_data --plans`, `--forums`); signed-in pages carry the session cookie of "
+        "a bench user (bench/sessions.py).",
     )
     print("\n" + "\n".join(text.splitlines()[1:-1]) + "\n", flush=True)
     if args.only:

@@ -39,10 +39,10 @@ def server_env(database: str, port: int) -> dict[str, str]:
     }
 
 
-def status(port: int, path: str) -> int:
+def status(port: int, path: str, headers: dict[str, str] | None = None) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers or {})
         return connection.getresponse().status
     finally:
         connection.close()

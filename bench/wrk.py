@@ -40,10 +40,11 @@ def wrk(url: str, duration: int, *extra: str) -> str:
     return done.stdout
 
 
-def measure(url: str, duration: int) -> Measurement:
-    """A warm-up run (thrown away), then the measured one."""
-    wrk(url, WARM_UP)
-    return parse(wrk(url, duration, "--latency"))
+def measure(url: str, duration: int, headers: dict[str, str] | None = None) -> Measurement:
+    """A warm-up run (thrown away), then the measured one; `headers` sent with each request."""
+    extra = [f"--header={name}: {value}" for name, value in (headers or {}).items()]
+    wrk(url, WARM_UP, *extra)
+    return parse(wrk(url, duration, "--latency", *extra))
 
 
 def parse(output: str) -> Measurement:

@@ -1,8 +1,15 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from jipp import services
 from jipp.models import (
@@ -93,6 +100,39 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*self.readonly_fields, "retry_button"]
+
+    @admin.display(description=_("Retry"))
+    def retry_button(self, notification: Notification) -> str:
+        """One click on a failed row's page: a submit button of the change form that posts
+        to the retry view below (formaction), with the form's CSRF token."""
+        if notification.status != NotificationStatus.FAILED:
+            return "—"
+        return format_html(
+            '<button type="submit" class="button" formaction="{}">{}</button>',
+            reverse("admin:jipp_notification_retry", args=[notification.pk]),
+            _("Retry this e-mail"),
+        )
+
+    def get_urls(self) -> list[Any]:
+        retry = self.admin_site.admin_view(require_POST(self.retry_one))
+        return [
+            path("<int:pk>/retry/", retry, name="jipp_notification_retry"),
+            *super().get_urls(),
+        ]
+
+    def retry_one(self, request: HttpRequest, pk: int) -> HttpResponse:
+        notification = get_object_or_404(Notification, pk=pk)
+        if not self.has_view_or_change_permission(request, notification):
+            raise PermissionDenied
+        if notification.status == NotificationStatus.FAILED:
+            services.retry_notification(notification=notification)
+            self.message_user(request, _("The e-mail is queued again."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("Only a failed e-mail can be retried."), messages.WARNING)
+        return redirect("admin:jipp_notification_change", pk)
 
     @admin.action(description=_("Retry the selected failed e-mails"))
     def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

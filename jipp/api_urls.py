@@ -16,7 +16,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from forums.api import ForumSessionViewSet
 from innovations.api import InnovationViewSet
+from replication.dashboard.api import InnovationFiguresViewSet, ProvinceFiguresViewSet
 
 SWAGGER_TEMPLATE = "drf_spectacular/swagger_ui.html"
 
@@ -44,6 +46,11 @@ api_docs = csp_update({"style-src": list(swagger_style_hashes())})(
 
 router = SimpleRouter(trailing_slash=True)
 router.register("innovations", InnovationViewSet, basename="innovation")
+router.register("replication/provinces", ProvinceFiguresViewSet, basename="replication-provinces")
+router.register(
+    "replication/innovations", InnovationFiguresViewSet, basename="replication-innovations"
+)
+router.register("forums", ForumSessionViewSet, basename="forum")
 
 urlpatterns = [
     *router.urls,

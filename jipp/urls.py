@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from jipp import account_request_views, account_views, export_views, views
+from jipp import account_request_views, account_views, export_views, preference_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("innovations/", include("innovations.urls")),
     path("replication/", include("replication.urls")),
+    path("dashboard/", include("replication.dashboard.urls")),
+    path("forums/", include("forums.urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("inbox/<int:pk>/", views.notification_open, name="notification_open"),
+    path("accounts/preferences/", preference_views.preferences, name="preferences"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/users/", account_views.user_list, name="user_list"),
     path("accounts/users/invite/", account_views.user_invite, name="user_invite"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -17,7 +18,12 @@ from jipp.models import Notification, Province, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from innovations.models import Innovation  # the shared app does not import apps at load
+    # The shared app does not import the other apps at load.
+    from forums.models import ForumSession, ForumStatus
+    from innovations.models import Innovation
+    from innovations.search import remembered
+    from replication.dashboard import figures, pages
+    from replication.dashboard.periods import Period, current_year
 
     hubs = Province.objects.filter(hub_since__isnull=False).order_by("hub_since", "name")
     recent = (
@@ -26,7 +32,26 @@ def home(request: HttpRequest) -> HttpResponse:
         .only("slug", "title", "innovator__name", "province__name")
         .order_by("-approved_at", "-id")[:4]
     )
-    return render(request, "home.html", {"hubs": hubs, "recent": recent})
+    upcoming = (
+        ForumSession.objects.public()
+        .filter(status=ForumStatus.SCHEDULED, starts_at__gte=timezone.now())
+        .select_related("host_province")
+        .order_by("starts_at", "id")[:3]
+    )
+    activity = pages.public_activity()  # figures kept a minute (search.remembered)
+    national, year = figures.Scope(), current_year()
+    key_figures = {
+        "innovations": remembered(
+            "home:innovations", lambda: figures.approved_innovations(national)
+        ),
+        "replications": sum(item.values["total"] for item in activity),
+        "provinces": sum(1 for item in activity if item.values["total"]),
+        "forums": remembered(
+            f"home:forums:{year}", lambda: figures.forums_held(national, Period(year))
+        ),
+    }
+    context = {"hubs": hubs, "recent": recent, "upcoming": upcoming, "figures": key_figures}
+    return render(request, "home.html", context)
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from jipp.models import User
 from jipp.services import record_event
-from replication import notices, schedule, services
+from replication import notices, reminders, schedule, services
 from replication.models import DueDateRequest, DueDateRequestStatus, ReplicationPlan, Stage
 from replication.stage_services import lock_stage, require_approved, wrong_status
 
@@ -103,6 +103,7 @@ def decide_due_date(
             stage.slip_days += days
         stage.reminder_generation += 1
         stage.save(update_fields=["due_date", "slip_count", "slip_days", "reminder_generation"])
+        reminders.write_generation(plan=plan, stages=[stage])
     locked.status = DueDateRequestStatus.ACCEPTED if accept else DueDateRequestStatus.DECLINED
     locked.decided_by = by
     locked.decided_at = timezone.now()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from innovations.models import Innovation, InnovationStatus
 from jipp.models import AuditEvent, Institution, User
 from jipp.services import record_event
-from replication import listing, notices, schedule
+from replication import listing, notices, reminders, schedule
 from replication.models import (
     EDITABLE_STATUSES,
     FINISHED_STAGE_STATUSES,
@@ -312,6 +312,10 @@ def approve_plan(*, plan: ReplicationPlan, by: User, note: str = "") -> Replicat
     Stage.objects.filter(plan=locked).exclude(status__in=FINISHED_STAGE_STATUSES).update(
         reminder_generation=F("reminder_generation") + 1
     )
+    reminders.write_generation(
+        plan=locked,
+        stages=Stage.objects.filter(plan=locked).exclude(status__in=FINISHED_STAGE_STATUSES),
+    )
     event = record_event(
         actor=by,
         action="plan_approved",
@@ -380,6 +384,7 @@ def cancel_plan(*, plan: ReplicationPlan, by: User, reason: str) -> ReplicationP
     locked.status = PlanStatus.CANCELLED
     locked.cancel_reason = reason
     locked.save(update_fields=["status", "cancel_reason"])
+    reminders.cancel_open(plan=locked)
     event = record_event(
         actor=by,
         action="plan_cancelled",

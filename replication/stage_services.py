@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from jipp.models import AuditEvent, User
 from jipp.services import record_event
-from replication import notices, services
+from replication import notices, reminders, services
 from replication.models import (
     Evidence,
     PlanStatus,
@@ -140,6 +140,7 @@ def complete_stage(
     locked.note = note
     locked.return_note = ""
     locked.save(update_fields=["status", "completed_at", "completed_by", "note", "return_note"])
+    reminders.cancel_open([locked])
     event = record_event(
         actor=by,
         action="stage_completed",
@@ -291,6 +292,7 @@ def return_stage(*, stage: Stage, by: User, note: str) -> Stage:
     locked.return_note = note
     locked.reminder_generation += 1  # its reminders are due again
     locked.save(update_fields=["status", "return_note", "reminder_generation"])
+    reminders.write_generation(plan=plan, stages=[locked])
     event = _event(locked, by, "stage_returned", StageStatus.DONE, note)
     services.refresh_current_stage(plan)
     notices.notify_users(

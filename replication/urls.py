@@ -1,6 +1,7 @@
 from django.urls import path
 
 from replication import action_views, export_views, views
+from replication.dashboard import views as dashboard_views
 
 app_name = "replication"
 
@@ -8,6 +9,7 @@ plan = "plans/<int:pk>/"
 stage = plan + "stages/<str:kind>/"
 
 urlpatterns = [
+    path("", dashboard_views.public_figures, name="figures"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/export.csv", export_views.plan_export_csv, name="plan_export_csv"),
     path("plans/export.xlsx", export_views.plan_export_xlsx, name="plan_export_xlsx"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from innovations.models import Innovation
 from jipp.access import AuthedRequest, role_required
 from jipp.models import Role, User
-from replication import listing, schedule, services
+from replication import listing, reminder_listing, schedule, services
 from replication.forms import PlanForm
 from replication.models import (
     DueDateRequest,
@@ -190,6 +190,7 @@ def _stages(plan: ReplicationPlan) -> list[Stage]:
                 "due_date_requests",
                 queryset=DueDateRequest.objects.select_related("requested_by", "decided_by"),
             ),
+            reminder_listing.prefetch(),
         )
     )
     for number, stage in enumerate(stages):
@@ -217,6 +218,9 @@ def render_plan(
     officer = services.is_officer_of(plan, user)
     approved = plan.status == PlanStatus.APPROVED
     stages = _stages(plan)
+    # Who was told, and how it went: the province's officers and the ministry only.
+    show_recipients = officer or user.is_ministry
+    reminder_listing.attach(stages, notifications=show_recipients)
     context = {
         "plan": plan,
         "stages": stages,
@@ -232,6 +236,7 @@ def render_plan(
         "slip_days": sum(stage.slip_days for stage in stages),
         "today": plan.local_today(),
         "posted": posted or {},
+        "show_reminder_recipients": show_recipients,
     }
     return render(request, "replication/plan_detail.html", context, status=status)
 

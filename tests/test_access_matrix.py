@@ -41,6 +41,10 @@ class Context:
     evidence: int = 0
     due_date_request: int = 0
     draft_plan: int = 0  # a draft of the same province
+    scheduled_forum: int = 0  # a scheduled session hosted by Kalimantan Selatan
+    draft_forum: int = 0  # a draft session: staff only
+    held_forum: int = 0  # a held session of Kalimantan Selatan with one outcome (a draft plan)
+    forum_presentation: int = 0  # a presentation on the draft session
 
 
 @dataclass
@@ -73,6 +77,15 @@ def plan_post(url: Callable[[Context], str], **codes: int) -> Row:
 
 
 PLAN_ROLES = {KALSEL: 200, JATENG: 200, MINISTRY: 200, INNOVATOR: 200}
+FORUM_STAFF = {FORUM: 200, MINISTRY: 200}
+
+
+def forum_post(url: Callable[[Context], str], staff: int) -> Row:
+    """A management action: forum admins and the ministry only (an empty form: 200)."""
+    return Row(url, get=everyone(405), post=only({FORUM: staff, MINISTRY: staff}))
+
+
+DASHBOARD_ROLES = {KALSEL: 200, JATENG: 200, MINISTRY: 200}
 
 
 ROWS: dict[str, Row] = {
@@ -84,6 +97,11 @@ ROWS: dict[str, Row] = {
         get={**signed_in(404), MINISTRY: 302},
     ),
     "login": Row(lambda c: "/accounts/login/", get=everyone(200)),
+    "preferences": Row(
+        lambda c: "/accounts/preferences/",
+        get=signed_in(200),
+        post=signed_in(200),  # an empty form comes back with its errors
+    ),
     "logout": Row(lambda c: "/accounts/logout/", get=everyone(405), post=everyone(302)),
     "password_change": Row(lambda c: "/accounts/password_change/", get=signed_in(200)),
     "password_change_done": Row(lambda c: "/accounts/password_change/done/", get=signed_in(200)),
@@ -203,6 +221,65 @@ ROWS: dict[str, Row] = {
     "innovation-detail (unapproved)": Row(
         lambda c: f"/api/innovations/{c.draft_innovation}/", get=everyone(404)
     ),
+    "forum-list": Row(lambda c: "/api/forums/", get=everyone(200), post=everyone(405)),
+    "forum-detail": Row(lambda c: f"/api/forums/{c.scheduled_forum}/", get=everyone(200)),
+    "forum-detail (draft)": Row(lambda c: f"/api/forums/{c.draft_forum}/", get=everyone(404)),
+    "forums:calendar_feed": Row(
+        lambda c: "/forums/calendar.ics", get=everyone(200), post=everyone(405)
+    ),
+    "forums:calendar_feed (province)": Row(
+        lambda c: "/forums/calendar.ics?province=63", get=everyone(200)
+    ),
+    "forums:calendar_feed (unknown province)": Row(
+        lambda c: "/forums/calendar.ics?province=99", get=everyone(404)
+    ),
+    "forums:event_ics": Row(
+        lambda c: f"/forums/{c.scheduled_forum}/event.ics", get=everyone(200), post=everyone(405)
+    ),
+    "forums:event_ics (draft)": Row(
+        lambda c: f"/forums/{c.draft_forum}/event.ics",
+        get={**everyone(404), FORUM: 200, MINISTRY: 200},
+    ),
+    "forums:schedule": Row(lambda c: "/forums/", get=everyone(200)),
+    "forums:detail": Row(lambda c: f"/forums/{c.scheduled_forum}/", get=everyone(200)),
+    "forums:detail (held)": Row(lambda c: f"/forums/{c.held_forum}/", get=everyone(200)),
+    "forums:detail (draft)": Row(
+        lambda c: f"/forums/{c.draft_forum}/", get={**everyone(404), **FORUM_STAFF}
+    ),
+    "forums:session_new": Row(
+        lambda c: "/forums/new/",
+        get=only(FORUM_STAFF),
+        post=only(FORUM_STAFF),  # an empty form comes back with its errors
+    ),
+    "forums:session_edit": Row(
+        lambda c: f"/forums/{c.draft_forum}/edit/", get=only(FORUM_STAFF), post=only(FORUM_STAFF)
+    ),
+    "forums:session_edit (held)": Row(  # back to the management page with the reason
+        lambda c: f"/forums/{c.held_forum}/edit/",
+        get=only(dict.fromkeys(FORUM_STAFF, 302)),
+        post=only(dict.fromkeys(FORUM_STAFF, 302)),
+    ),
+    "forums:manage": Row(lambda c: f"/forums/{c.scheduled_forum}/manage/", get=only(FORUM_STAFF)),
+    "forums:manage (held)": Row(lambda c: f"/forums/{c.held_forum}/manage/", get=only(FORUM_STAFF)),
+    "forums:manage (draft)": Row(
+        lambda c: f"/forums/{c.draft_forum}/manage/", get=only(FORUM_STAFF)
+    ),
+    "forums:manage (unknown)": Row(
+        lambda c: "/forums/999999/manage/", get=only(dict.fromkeys(FORUM_STAFF, 404))
+    ),
+    "forums:session_schedule": forum_post(lambda c: f"/forums/{c.draft_forum}/schedule/", 302),
+    "forums:session_cancel": forum_post(lambda c: f"/forums/{c.scheduled_forum}/cancel/", 200),
+    "forums:session_held": forum_post(lambda c: f"/forums/{c.scheduled_forum}/held/", 302),
+    "forums:attendance": forum_post(lambda c: f"/forums/{c.held_forum}/attendance/", 302),
+    "forums:presentation_add": forum_post(lambda c: f"/forums/{c.draft_forum}/presentations/", 200),
+    "forums:presentation_move": forum_post(
+        lambda c: f"/forums/{c.draft_forum}/presentations/{c.forum_presentation}/move/", 302
+    ),
+    "forums:presentation_remove": forum_post(
+        lambda c: f"/forums/{c.draft_forum}/presentations/{c.forum_presentation}/remove/", 302
+    ),
+    "forums:invite": forum_post(lambda c: f"/forums/{c.draft_forum}/invite/", 200),
+    "forums:outcome_add": forum_post(lambda c: f"/forums/{c.held_forum}/outcomes/", 200),
     "api-schema": Row(lambda c: "/api/schema/", get=everyone(200)),
     "api-docs": Row(lambda c: "/api/docs/", get=everyone(200)),
     "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(405), post=everyone(302)),
@@ -283,6 +360,30 @@ ROWS: dict[str, Row] = {
         get=plan_view(kalsel=200, ministry=200, innovator=200),
     ),
     "replication:review": Row(lambda c: "/replication/review/", get=only({MINISTRY: 200})),
+    # Dashboards: the ministry's national one, each Bappeda officer's own province.
+    "dashboard": Row(lambda c: "/dashboard/", get=only(DASHBOARD_ROLES), post=everyone(405)),
+    "dashboard (Jawa Tengah)": Row(
+        lambda c: "/dashboard/?province=33",
+        get=only({**DASHBOARD_ROLES, KALSEL: 404}),
+        post=everyone(405),
+    ),
+    "dashboard_report": Row(
+        lambda c: "/dashboard/report/?year=2026&quarter=1",
+        get=only(DASHBOARD_ROLES),
+        post=everyone(405),
+    ),
+    "dashboard_report_xlsx": Row(
+        lambda c: "/dashboard/report.xlsx", get=only(DASHBOARD_ROLES), post=everyone(405)
+    ),
+    "replication:figures": Row(
+        lambda c: "/replication/?province=63", get=everyone(200), post=everyone(405)
+    ),
+    "replication-provinces-list": Row(
+        lambda c: "/api/replication/provinces/", get=everyone(200), post=everyone(405)
+    ),
+    "replication-innovations-list": Row(
+        lambda c: "/api/replication/innovations/", get=everyone(200), post=everyone(405)
+    ),
 }
 
 
@@ -352,6 +453,56 @@ def replication_plans(ministry, bappeda_kalsel, innovation, make_institution) ->
     }
 
 
+def calendar_forums() -> dict[str, int]:
+    """A scheduled session hosted by Kalimantan Selatan, and a draft."""
+    from django.utils import timezone
+
+    from forums.models import ForumSession
+    from jipp.models import Province
+
+    starts = timezone.now() + timedelta(days=30)
+    made = {}
+    for name, status in (("scheduled_forum", "scheduled"), ("draft_forum", "draft")):
+        made[name] = ForumSession.objects.create(
+            title=f"FRIPP {name}",
+            host_province=Province.objects.get(code="63"),
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            status=status,
+            meeting_url="https://zoom.example.go.id/j/1",
+        ).pk
+        starts += timedelta(days=1)
+    return made
+
+
+def managed_forums(ministry, innovation, draft_forum: int) -> dict[str, int]:
+    """A held session of Kalimantan Selatan with one outcome; a presentation on the draft."""
+    from django.utils import timezone
+
+    from forums import outcomes, programme
+    from forums import services as forums
+    from forums.models import ForumSession
+    from jipp.models import Province
+
+    starts = timezone.now() - timedelta(days=3)
+    held = forums.create_session(
+        by=ministry,
+        data={
+            "title": "FRIPP held",
+            "level": "regional",
+            "host_province": Province.objects.get(code="63"),
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=3),
+        },
+    )
+    forums.schedule_session(session=held, by=ministry)
+    forums.mark_held(session=held, by=ministry)
+    outcomes.record_outcome(session=held, by=ministry, innovation=innovation)
+    draft = ForumSession.objects.get(pk=draft_forum)
+    presentation = programme.add_presentation(session=draft, by=ministry, innovation=innovation)
+    return {"held_forum": held.pk, "forum_presentation": presentation.pk}
+
+
 @pytest.fixture
 def context(
     ministry, innovator_diy, bappeda_kalsel, make_innovation, make_institution, settings, tmp_path
@@ -369,6 +520,7 @@ def context(
     settings.MEDIA_ROOT = tmp_path
     export = Export.objects.create(user=ministry, kind="innovations", status="ready")
     export.file.save("matrix.csv", ContentFile(b"Judul\r\nSahabat Rimba\r\n"))
+    forums = calendar_forums()
     return Context(
         notification_of_ministry=notification.pk,
         innovation=approved.slug,
@@ -378,6 +530,8 @@ def context(
         own_draft=own_draft.slug,
         own_approved=own_approved.slug,
         **replication_plans(ministry, bappeda_kalsel, own_approved, make_institution),
+        **forums,
+        **managed_forums(ministry, approved, forums["draft_forum"]),
     )
 
 

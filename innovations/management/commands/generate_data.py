@@ -8,13 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from forums.synthetic import generate_forums
 from innovations.synthetic import generate_innovations
+from replication.synthetic_plans import generate_plans
 
 # One generator per kind of data, in the order they run: --<kind> N adds N rows of it.
 # Each is called as generator(count, seed=, batch_size=, progress=) and returns how many
-# rows it made. A later kind (replication plans) adds its option and a line here.
+# rows it made. Plans need innovations, forums need both: keep this order.
 GENERATORS: dict[str, Callable[..., int]] = {
     "innovations": generate_innovations,
+    "plans": generate_plans,  # replication plans with stages, history and reminders
+    "forums": generate_forums,  # FRIPP sessions with presentations, participants, history
 }
 
 

@@ -13,6 +13,7 @@ STEPS = [
     "jipp.demo.seed",
     "innovations.demo.seed",
     "replication.demo.seed",
+    "forums.demo.seed",
 ]
 
 

@@ -1,0 +1,332 @@
+"""Forum admins and the ministry run sessions here; everyone else gets 403.
+
+Views are thin: a role check, the session (404 when missing), a form, one service call.
+A refused form comes back with its text and the reason; a refused button redirects to the
+management page with the reason as a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forums import outcomes, programme, services
+from forums.forms import (
+    ATTENDANCE_CHOICES,
+    CancelForm,
+    EmailInviteForm,
+    InstitutionInviteForm,
+    OutcomeForm,
+    PresentationForm,
+    SessionForm,
+    attendance_marks,
+)
+from forums.models import ForumSession, ForumStatus, Presentation
+from jipp.access import AuthedRequest, role_required
+from jipp.models import Role
+
+STAFF = (Role.FORUM_ADMIN, Role.MINISTRY)
+
+
+def _get_session(pk: int) -> ForumSession:
+    return get_object_or_404(ForumSession.objects.select_related("host_province"), pk=pk)
+
+
+def manage_url(session: ForumSession) -> str:
+    return reverse("forums:manage", args=[session.pk])
+
+
+def _attach(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal onto the form: per field when it names one, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def render_manage(
+    request: AuthedRequest, session: ForumSession, *, bound: dict[str, forms.Form] | None = None
+) -> HttpResponse:
+    """The management page; `bound` brings back a refused form with its text and errors."""
+    bound = bound or {}
+    participants = list(session.participants.select_related("institution", "user"))
+    presentations = list(session.presentations.select_related("innovation"))
+    context: dict[str, Any] = {
+        "session": session,
+        "presentations": presentations,
+        "participants": participants,
+        "outcomes": outcomes.outcomes_of(session),
+        "open": not session.is_closed,
+        "held": session.status == ForumStatus.HELD,
+        "attendance_choices": ATTENDANCE_CHOICES,
+        "presentation_form": bound.get("presentation_form") or PresentationForm(),
+        "institution_form": bound.get("institution_form") or InstitutionInviteForm(),
+        "email_form": bound.get("email_form") or EmailInviteForm(),
+        "cancel_form": bound.get("cancel_form") or CancelForm(),
+        "outcome_form": bound.get("outcome_form") or OutcomeForm(),
+        "programme_titles": [p.innovation.title for p in presentations],
+    }
+    return render(request, "forums/manage.html", context)
+
+
+def _act(
+    request: AuthedRequest, session: ForumSession, call: Callable[[], Any], success: str
+) -> HttpResponse:
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(manage_url(session))
+
+
+def _with_form(
+    request: AuthedRequest,
+    session: ForumSession,
+    name: str,
+    form: forms.Form,
+    call: Callable[[], Any],
+    success: str,
+) -> HttpResponse:
+    """Validate the form, call the service; a refusal shows the page again with the form."""
+    if form.is_valid():
+        try:
+            call()
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(manage_url(session))
+    return render_manage(request, session, bound={name: form})
+
+
+# Sessions ---------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def session_new(request: AuthedRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.create_session(by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request,
+                _("Draft saved. Add the programme and the guests, then schedule it."),
+            )
+            return redirect(manage_url(session))
+    return render(request, "forums/session_form.html", {"form": form, "session": None})
+
+
+@role_required(*STAFF)
+def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_session(pk)
+    if session.is_closed:
+        messages.error(
+            request,
+            _("This session is %(status)s: only its attendance and outcomes can change now.")
+            % {"status": services.status_label(session)},
+        )
+        return redirect(manage_url(session))
+    form = SessionForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session(
+                session=session,
+                by=request.user,
+                data=form.cleaned_data,
+                version=form.cleaned_data.get("version") or 0,
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(manage_url(session))
+    return render(request, "forums/session_form.html", {"form": form, "session": session})
+
+
+@role_required(*STAFF)
+def manage(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render_manage(request, _get_session(pk))
+
+
+@require_POST
+@role_required(*STAFF)
+def session_schedule(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_session(pk)
+    return _act(
+        request,
+        session,
+        lambda: services.schedule_session(session=session, by=request.user),
+        _("Scheduled: the session is on the public schedule and the invitations went out."),
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def session_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_session(pk)
+    form = CancelForm(request.POST)
+    return _with_form(
+        request,
+        session,
+        "cancel_form",
+        form,
+        lambda: services.cancel_session(
+            session=session, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Session cancelled. The participants have been told."),
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def session_held(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_session(pk)
+    return _act(
+        request,
+        session,
+        lambda: services.mark_held(session=session, by=request.user),
+        _("Marked as held. Record the attendance and the outcomes."),
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def attendance(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_session(pk)
+    ids = list(session.participants.values_list("pk", flat=True))
+    marks = attendance_marks(request.POST, ids)
+    return _act(
+        request,
+        session,
+        lambda: programme.record_attendance(session=session, by=request.user, marks=marks),
+        _("Attendance saved."),
+    )
+
+
+# Programme and guests ---------------------------------------------------------------
+
+
+@require_POST
+@role_required(*STAFF)
+def presentation_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_session(pk)
+    form = PresentationForm(request.POST)
+    return _with_form(
+        request,
+        session,
+        "presentation_form",
+        form,
+        lambda: programme.add_presentation(
+            session=session,
+            by=request.user,
+            innovation=form.cleaned_data["innovation"],
+            presenter=form.cleaned_data.get("presenter", ""),
+        ),
+        _("Presentation added to the programme."),
+    )
+
+
+def _get_presentation(session: ForumSession, presentation_id: int) -> Presentation:
+    presentation = get_object_or_404(
+        Presentation.objects.select_related("innovation"), session=session, pk=presentation_id
+    )
+    presentation.session = session
+    return presentation
+
+
+@require_POST
+@role_required(*STAFF)
+def presentation_move(request: AuthedRequest, pk: int, presentation_id: int) -> HttpResponse:
+    session = _get_session(pk)
+    presentation = _get_presentation(session, presentation_id)
+    up = request.POST.get("direction") != "down"
+    return _act(
+        request,
+        session,
+        lambda: programme.move_presentation(presentation=presentation, by=request.user, up=up),
+        _("Programme order changed."),
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def presentation_remove(request: AuthedRequest, pk: int, presentation_id: int) -> HttpResponse:
+    session = _get_session(pk)
+    presentation = _get_presentation(session, presentation_id)
+    return _act(
+        request,
+        session,
+        lambda: programme.remove_presentation(presentation=presentation, by=request.user),
+        _("Presentation removed from the programme."),
+    )
+
+
+def _invited_message(session: ForumSession) -> str:
+    if session.status == ForumStatus.SCHEDULED:
+        return _("Invited: the invitation went out.")
+    return _("Invited: the invitation goes out when the session is scheduled.")
+
+
+@require_POST
+@role_required(*STAFF)
+def invite(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An institution (all its users) or one person by e-mail, whichever form was sent."""
+    session = _get_session(pk)
+    if "email" in request.POST:
+        email_form = EmailInviteForm(request.POST)
+        return _with_form(
+            request,
+            session,
+            "email_form",
+            email_form,
+            lambda: programme.invite_email(
+                session=session, by=request.user, email=email_form.cleaned_data["email"]
+            ),
+            _invited_message(session),
+        )
+    form = InstitutionInviteForm(request.POST)
+    return _with_form(
+        request,
+        session,
+        "institution_form",
+        form,
+        lambda: programme.invite_institution(
+            session=session, by=request.user, institution=form.found_institution
+        ),
+        _invited_message(session),
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def outcome_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _get_session(pk)
+    form = OutcomeForm(request.POST)
+    return _with_form(
+        request,
+        session,
+        "outcome_form",
+        form,
+        lambda: outcomes.record_outcome(
+            session=session,
+            by=request.user,
+            innovation=form.cleaned_data["innovation"],
+            province=form.cleaned_data.get("province"),
+        ),
+        _("Outcome recorded: a draft plan was filed and the province's officers were told."),
+    )

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from forums import calendar_views, manage_views, views
+
+app_name = "forums"
+
+session = "<int:pk>/"
+presentation = session + "presentations/<int:presentation_id>/"
+
+urlpatterns = [
+    path("", views.schedule, name="schedule"),
+    path("new/", manage_views.session_new, name="session_new"),
+    path(session, views.detail, name="detail"),
+    path(session + "edit/", manage_views.session_edit, name="session_edit"),
+    path(session + "manage/", manage_views.manage, name="manage"),
+    path(session + "schedule/", manage_views.session_schedule, name="session_schedule"),
+    path(session + "cancel/", manage_views.session_cancel, name="session_cancel"),
+    path(session + "held/", manage_views.session_held, name="session_held"),
+    path(session + "attendance/", manage_views.attendance, name="attendance"),
+    path(session + "presentations/", manage_views.presentation_add, name="presentation_add"),
+    path(presentation + "move/", manage_views.presentation_move, name="presentation_move"),
+    path(presentation + "remove/", manage_views.presentation_remove, name="presentation_remove"),
+    path(session + "invite/", manage_views.invite, name="invite"),
+    path(session + "outcomes/", manage_views.outcome_add, name="outcome_add"),
+    *calendar_views.urlpatterns,
+]

@@ -1,0 +1,116 @@
+"""The public side of forums: the schedule (list and month) and a session's page."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from forums import access, outcomes
+from forums.display import local
+from forums.filters import filtered
+from forums.models import DEFAULT_ZONE, ForumSession, ForumStatus
+from jipp.models import Province
+from replication.models import ReplicationPlan
+
+
+def _month(value: str, today: date) -> date:
+    """?month=2020-10 (the current month when missing or wrong)."""
+    try:
+        year, month = (int(part) for part in value.split("-", 1))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def _month_grid(sessions: Any, first: date) -> list[list[dict[str, Any]]]:
+    """Weeks of days, Monday first; each session on its day on the host province's clock."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start, end = weeks[0][0], weeks[-1][-1]
+    # A day more each side: a session's local day can differ from its UTC day.
+    window = sessions.filter(
+        starts_at__gte=datetime.combine(start - timedelta(days=1), datetime.min.time(), UTC),
+        starts_at__lt=datetime.combine(end + timedelta(days=2), datetime.min.time(), UTC),
+    )
+    by_day: dict[date, list[ForumSession]] = {}
+    for session in window:
+        by_day.setdefault(local(session.starts_at, session).date(), []).append(session)
+    return [
+        [
+            {"day": day, "in_month": day.month == first.month, "sessions": by_day.get(day, [])}
+            for day in week
+        ]
+        for week in weeks
+    ]
+
+
+def schedule(request: HttpRequest) -> HttpResponse:
+    """Upcoming sessions first (soonest first), then past ones (latest first), or a month."""
+    base = access.visible_sessions(request.user).select_related("host_province")
+    filters = filtered(request.GET, base)
+    sessions = filters.qs
+    now = timezone.now()
+    today = now.astimezone(Province(timezone=DEFAULT_ZONE).tzinfo).date()
+    context: dict[str, Any] = {"filters": filters, "form": filters.form, "now": now}
+    query = request.GET.copy()
+    for name in ("page", "month", "view"):
+        query.pop(name, None)
+    context["query"] = query.urlencode()
+    if request.GET.get("view") == "month":
+        first = _month(request.GET.get("month", ""), today)
+        previous = (first - timedelta(days=1)).replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        context |= {
+            "view": "month",
+            "month": first,
+            "previous_month": previous.strftime("%Y-%m"),
+            "next_month": following.strftime("%Y-%m"),
+            "weeks": _month_grid(sessions, first),
+            "weekdays": [date(2024, 1, day) for day in range(1, 8)],  # a Monday to a Sunday
+        }
+        return render(request, "forums/schedule.html", context)
+    upcoming = sessions.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    past = sessions.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    context |= {
+        "view": "list",
+        "upcoming": list(upcoming),
+        "page": Paginator(past, 50).get_page(request.GET.get("page")),
+    }
+    return render(request, "forums/schedule.html", context)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone sees a public session; the link, guests and plans only those entitled."""
+    user = request.user
+    session = access.get_session_for_user(user, pk)
+    staff = access.is_staff(user)
+    invited = access.is_invited(session, user)
+    visible_plans = set(
+        ReplicationPlan.objects.visible_to(user).filter(forum=session).values_list("pk", flat=True)
+    )
+    announced = outcomes.outcomes_of(session)
+    for plan in announced:
+        plan.may_open = plan.pk in visible_plans  # type: ignore[attr-defined]
+    presentations = session.presentations.select_related(
+        "innovation", "innovation__innovator", "innovation__province"
+    )
+    participants = session.participants.select_related("institution", "user") if staff else []
+    return render(
+        request,
+        "forums/session_detail.html",
+        {
+            "session": session,
+            "staff": staff,
+            "show_link": staff or (invited and session.status == ForumStatus.SCHEDULED),
+            "invited": invited,
+            "presentations": presentations,
+            "participants": participants,
+            "outcomes": announced,
+            "started": session.starts_at <= timezone.now(),
+        },
+    )

@@ -1,0 +1,1 @@
+"""Dashboards and reports: figures from the database, SVG charts, the quarterly report."""

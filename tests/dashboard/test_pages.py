@@ -1,0 +1,162 @@
+"""The dashboards, the public page and the API: who sees what, and nothing leaks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from replication.dashboard import charts
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_ministry_sees_the_national_dashboard_with_matrix_links(world, ministry):
+    response = client_for(ministry).get("/dashboard/?year=2026")
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "/replication/plans/?province=63&amp;stage=trial" in html
+    assert "/replication/plans/?province=33&amp;stage=identification" in html
+    assert 'role="group" aria-labelledby="map-title map-desc"' in html
+    assert html.count('class="map-tile') == 38
+    assert "/dashboard/?province=63" in html  # a tile opens the province's dashboard
+    assert "Kalimantan Selatan, " in html
+
+
+def test_ministry_opens_a_province_dashboard(world, ministry):
+    response = client_for(ministry).get("/dashboard/?province=63")
+    assert response.status_code == 200
+    assert response.context["board"].scope.province.code == "63"
+    assert 'id="due-heading"' in text_of(response)
+
+
+def test_ministry_asking_for_an_unknown_province_gets_404(world, ministry):
+    assert client_for(ministry).get("/dashboard/?province=99").status_code == 404
+    assert client_for(ministry).get("/dashboard/?province=6").status_code == 404
+
+
+def test_bappeda_sees_only_its_province(world, bappeda_kalsel):
+    response = client_for(bappeda_kalsel).get("/dashboard/")
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.scope.province.code == "63"
+    assert board.plans_by_status["submitted"] == 0  # Jawa Tengah's is not counted
+    assert board.overdue_now == 1
+    assert [row.province.code for row in board.matrix] == ["63"]
+    assert {item.plan_id for item in board.next_due} == {world.kalsel.pk}
+    html = text_of(response)
+    assert f"/replication/plans/{world.kalsel.pk}/#stage-trial" in html
+    assert f"/replication/plans/{world.jateng.pk}/" not in html
+    assert "14 days overdue" in html or "14 hari" in html
+
+
+def test_bappeda_asking_for_another_province_gets_404(world, bappeda_kalsel):
+    assert client_for(bappeda_kalsel).get("/dashboard/?province=33").status_code == 404
+    assert client_for(bappeda_kalsel).get("/dashboard/?province=63").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["innovator_diy", "forum_admin"])
+def test_other_roles_are_refused(world, persona, who):
+    assert client_for(persona(who)).get("/dashboard/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_login(world, anon):
+    response = client_for(anon).get("/dashboard/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_bad_period_shows_this_year_with_a_message(world, ministry):
+    response = client_for(ministry).get("/dashboard/?year=1999&quarter=9")
+    assert response.status_code == 200
+    assert response.context["board"].period.year == 2026
+    assert response.context["board"].period.quarter is None
+    assert "alert-warning" in text_of(response)
+
+
+def test_a_quarter_filters_the_period_figures(world, ministry):
+    response = client_for(ministry).get("/dashboard/?year=2026&quarter=2")
+    board = response.context["board"]
+    assert board.period.quarter == 2
+    assert board.in_period["stages_verified"] == 4
+    assert len(board.forums_per_month) == 3
+
+
+def test_numbers_are_formatted_for_the_language(world, ministry):
+    with translation.override("id"):
+        assert charts.fmt(12345) == "12.345"
+    with translation.override("en"):
+        assert charts.fmt(12345) == "12,345"
+
+
+# -- the public page and the open data ------------------------------------------------
+
+
+def test_public_page_counts_approved_and_completed_plans_only(world, anon):
+    response = client_for(anon).get("/replication/")
+    assert response.status_code == 200
+    assert response.context["totals"] == {"approved": 2, "completed": 1, "provinces": 2}
+    html = text_of(response)
+    assert "Menggapai Mimpi Sahabat Rimba" in html
+    assert "Generasi Emas" not in html  # only draft, cancelled and returned plans
+    for person in ("ahmad", "sri", "ratna", "@example.go.id"):
+        assert person not in html
+    assert "/replication/plans/" not in html
+
+
+def test_public_page_of_a_province(world, anon):
+    response = client_for(anon).get("/replication/?province=33")
+    assert response.status_code == 200
+    assert [(i.approved, i.completed) for i in response.context["innovations"]] == [(1, 0)]
+    assert client_for(anon).get("/replication/?province=xx").status_code == 404
+
+
+def test_api_by_province_leaks_no_unapproved_plan(world, anon):
+    rows = client_for(anon).get("/api/replication/provinces/").json()
+    assert len(rows) == 38
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["63"] == {
+        "code": "63", "name": "Kalimantan Selatan", "is_hub": True,
+        "approved": 1, "completed": 1, "total": 2,
+    }  # fmt: skip
+    assert by_code["33"]["total"] == 1  # not the submitted nor the returned plan
+    assert sum(row["total"] for row in rows) == 3
+
+
+def test_api_by_innovation(world, anon):
+    data = client_for(anon).get("/api/replication/innovations/").json()
+    assert data["count"] == 1
+    (item,) = data["results"]
+    assert item["slug"] == world.sahabat_rimba.slug
+    assert (item["approved"], item["completed"], item["provinces"], item["total"]) == (2, 1, 2, 3)
+    assert item["url"].endswith(f"/innovations/{world.sahabat_rimba.slug}/")
+    assert set(item) == {
+        "slug", "title", "innovator", "url", "approved", "completed", "provinces", "total"
+    }  # fmt: skip
+    kalsel = client_for(anon).get("/api/replication/innovations/?province=63").json()
+    assert [(i["approved"], i["completed"]) for i in kalsel["results"]] == [(1, 1)]
+    assert client_for(anon).get("/api/replication/innovations/?province=99").status_code == 400
+    assert client_for(anon).get("/api/replication/innovations/?page=9").status_code == 400
+
+
+def test_api_schema_documents_the_figures(anon, db):
+    schema = client_for(anon).get("/api/schema/").content.decode()
+    assert "/api/replication/provinces/" in schema
+    assert "/api/replication/innovations/" in schema
+
+
+def test_figures_are_kept_a_minute_and_no_longer(world, ministry):
+    client = client_for(ministry)
+    assert client.get("/dashboard/").context["board"].plans_by_status["draft"] == 1
+    world.kalsel_draft.delete()
+    assert client.get("/dashboard/").context["board"].plans_by_status["draft"] == 1
+    redis = cache._cache.get_client()
+    keys = redis.keys("*dashboard:*")
+    assert keys and all(0 < redis.ttl(key) <= 60 for key in keys)

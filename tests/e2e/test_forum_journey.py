@@ -1,0 +1,80 @@
+"""A FRIPP from the forum admin's form to the invited officer's inbox, in a real browser."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
+
+from forums.models import ForumSession
+from jipp.models import User
+from tests.e2e.conftest import assert_accessible, login
+
+
+def test_a_forum_admin_schedules_a_session_and_the_invited_officer_finds_it(
+    new_page,
+    live_server: LiveServer,
+    forum_admin: User,
+    bappeda_kalsel: User,
+    make_innovation,
+) -> None:
+    make_innovation("Omspan")
+    make_innovation("Menggapai Mimpi Sahabat Rimba")
+    admin, officer = new_page(), new_page()
+    day = (timezone.now() + timedelta(days=20)).date()
+
+    # The forum admin drafts the session on the host province's clock.
+    login(admin, live_server, forum_admin)
+    admin.goto(f"{live_server.url}/forums/new/")
+    assert_accessible(admin)
+    admin.locator("#id_title").fill("Forum Replikasi Inovasi Pelayanan Publik Kalimantan Selatan")
+    admin.locator("#id_number").fill("6")
+    admin.locator("#id_level").select_option("regional")
+    admin.locator("#id_host_province").select_option(label="Kalimantan Selatan")
+    admin.locator("#id_starts_at").fill(f"{day.isoformat()}T09:00")
+    admin.locator("#id_ends_at").fill(f"{day.isoformat()}T12:00")
+    admin.locator("#id_mode").select_option("online")
+    admin.locator("#id_meeting_url").fill("https://meet.example.org/fripp-kalsel")
+    admin.locator("main form button[type='submit']").click()
+    expect(admin.locator(".alert-success")).to_be_visible()
+    session = ForumSession.objects.get()
+
+    # Two presentations, typed by title; then the Kalsel Bappeda is invited.
+    for title in ("Omspan", "Menggapai Mimpi Sahabat Rimba"):
+        admin.locator("#presentation_innovation").fill(title)
+        admin.locator('form[action$="/presentations/"] button[type=submit]').click()
+        expect(admin.locator(".alert-success")).to_be_visible()
+    admin.locator("#invite_institution").fill("Bappeda Provinsi Kalimantan Selatan")
+    admin.locator('form[action$="/invite/"]').filter(
+        has=admin.locator("#invite_institution")
+    ).locator("button[type=submit]").click()
+    expect(admin.locator(".alert-success")).to_be_visible()
+    assert_accessible(admin)
+    admin.locator('form[action$="/schedule/"] button').click()
+    expect(admin.locator(".alert-success")).to_be_visible()
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+    assert [p.innovation.title for p in session.presentations.select_related("innovation")] == [
+        "Omspan",
+        "Menggapai Mimpi Sahabat Rimba",
+    ]
+
+    # The officer finds the invitation in the inbox and the session on the schedule.
+    login(officer, live_server, bappeda_kalsel)
+    officer.goto(f"{live_server.url}/inbox/")
+    invitation = officer.locator("main a", has_text="FRIPP ke-6 · Kalimantan Selatan")
+    expect(invitation).to_be_visible()
+    officer.goto(f"{live_server.url}/forums/")
+    assert_accessible(officer)
+    entry = officer.get_by_role("link", name="FRIPP ke-6 · Kalimantan Selatan")
+    expect(entry).to_be_visible()
+    expect(officer.locator("main")).to_contain_text("09.00\u201312.00 WITA")
+    entry.click()
+    expect(officer.locator("h1")).to_have_text("FRIPP ke-6 · Kalimantan Selatan")
+    expect(officer.locator("a.meeting-link")).to_have_text("https://meet.example.org/fripp-kalsel")
+    assert_accessible(officer)
+    officer.goto(f"{live_server.url}/forums/?view=month&month={day:%Y-%m}")
+    expect(officer.get_by_role("link", name="FRIPP ke-6 · Kalimantan Selatan")).to_be_visible()
+    assert_accessible(officer)
