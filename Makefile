@@ -49,6 +49,10 @@ check: install
 	$(BIN)/mypy .
 	$(DEVSTACK) -- $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m jipp.catalogue check
+	@# Django's deployment checks with production settings (a throwaway key, never used).
+	DEBUG=false ALLOWED_HOSTS=jipp.go.id SITE_URL=https://jipp.go.id \
+		SECRET_KEY="check-deploy-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install
 	$(BIN)/ruff check --fix .

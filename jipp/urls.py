@@ -1,15 +1,29 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from jipp import account_request_views, account_views, export_views, views
+from jipp import (
+    account_request_views,
+    account_views,
+    export_views,
+    health,
+    signin,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("innovations/", include("innovations.urls")),
     path("replication/", include("replication.urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("inbox/<int:pk>/", views.notification_open, name="notification_open"),
+    # Before Django's own auth URLs: the same view, plus the change in the audit trail.
+    path(
+        "accounts/password_change/",
+        signin.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/users/", account_views.user_list, name="user_list"),
     path("accounts/users/invite/", account_views.user_invite, name="user_invite"),
