@@ -11,9 +11,11 @@ import hashlib
 import re
 
 from csp.decorators import csp_update
+from django.http import HttpRequest, JsonResponse
 from django.template.loader import get_template
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotFound
 from rest_framework.routers import SimpleRouter
 
 from innovations.api import InnovationViewSet
@@ -45,8 +47,16 @@ api_docs = csp_update({"style-src": list(swagger_style_hashes())})(
 router = SimpleRouter(trailing_slash=True)
 router.register("innovations", InnovationViewSet, basename="innovation")
 
+
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Anything else under /api/ (a malformed slug, an unknown path) is a JSON 404 too."""
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+
+
 urlpatterns = [
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", api_docs, name="api-docs"),
+    # Last: only what nothing above matched.
+    re_path(r"^(?P<rest>.*)$", not_found, name="api-not-found"),
 ]

@@ -206,6 +206,7 @@ ROWS: dict[str, Row] = {
     ),
     "api-schema": Row(lambda c: "/api/schema/", get=everyone(200)),
     "api-docs": Row(lambda c: "/api/docs/", get=everyone(200)),
+    "api-not-found": Row(lambda c: "/api/no-such-thing/", get=everyone(404), post=everyone(404)),
     "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(405), post=everyone(302)),
     "replication:plan_list": Row(lambda c: "/replication/plans/", get=only(PLAN_ROLES)),
     "replication:plan_export_csv": Row(
