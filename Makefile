@@ -15,7 +15,7 @@ DEVSTACK := $(BIN)/python -m jipp.devstack
 export DEBUG ?= true
 export DEMO_PASSWORD ?= jipp-demo-2020
 
-.PHONY: install run test check format messages clean bench
+.PHONY: install run test check format messages clean bench loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: install
 # docs/PERFORMANCE.md. Options: BENCH_ARGS="--innovations 2000 --duration 3 --only list".
 bench: install
 	$(DEVSTACK) -- $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# 50 people at once for 2 minutes on the bench database (bench/load.py, locust), results
+# in docs/PERFORMANCE.md. Options: LOAD_ARGS="--users 20 --minutes 1".
+loadtest: install
+	$(DEVSTACK) -- $(BIN)/python -m bench.load $(LOAD_ARGS)
 
 check: install
 	$(BIN)/ruff check .
