@@ -1,8 +1,9 @@
 """Sign-in protection around django-axes: the lockout page, the client address, the record.
 
-Every sign-in, lockout and password change is written to the audit trail of the account,
-so an administrator sees on one timeline who signed in when and what was refused.
-django-axes keeps its own detailed log too (access attempts and failures, in admin).
+Sign-ins are logged by django-axes (Django admin, Axes > Access logs: who, when, from
+where, until when), failures and lockouts too (Access attempts, Access failures).
+Lockouts and password changes also go on the account's own audit trail, beside the
+ministry's decisions about it (invited, deactivated).
 """
 
 from __future__ import annotations
@@ -45,14 +46,11 @@ def lockout_response(
     return render(request, "registration/locked_out.html", context, status=429)
 
 
-@receiver(user_logged_in, dispatch_uid="jipp.signin.record_sign_in")
-def record_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    address = ""
-    if request is not None:
-        address = client_address(request)
-        # The idle clock starts now (jipp.middleware.IdleSessionMiddleware).
+@receiver(user_logged_in, dispatch_uid="jipp.signin.start_idle_clock")
+def start_idle_clock(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    # The idle clock starts at sign-in (jipp.middleware.IdleSessionMiddleware).
+    if request is not None and hasattr(request, "session"):
         request.session[SEEN_KEY] = int(time.time())
-    record_event(actor=user, action="signed_in", target=user, note=address)
 
 
 @receiver(user_locked_out, dispatch_uid="jipp.signin.record_lockout")
