@@ -15,7 +15,7 @@ DEVSTACK := $(BIN)/python -m jipp.devstack
 export DEBUG ?= true
 export DEMO_PASSWORD ?= jipp-demo-2020
 
-.PHONY: install run test check format messages clean bench
+.PHONY: install run test check format messages clean bench loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,12 +46,21 @@ bench: install
 	$(DEVSTACK) -- $(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(DEVSTACK) -- $(BIN)/python -m bench.reminders $(BENCH_REMINDER_ARGS)
 
+# 50 people at once for 2 minutes on the bench database (bench/load.py, locust), results
+# in docs/PERFORMANCE.md. Options: LOAD_ARGS="--users 20 --minutes 1".
+loadtest: install
+	$(DEVSTACK) -- $(BIN)/python -m bench.load $(LOAD_ARGS)
+
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(DEVSTACK) -- $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m jipp.catalogue check
+	@# Django's deployment checks with production settings (a throwaway key, never used).
+	DEBUG=false ALLOWED_HOSTS=jipp.go.id SITE_URL=https://jipp.go.id \
+		SECRET_KEY="check-deploy-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install
 	$(BIN)/ruff check --fix .

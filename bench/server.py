@@ -48,9 +48,9 @@ def status(port: int, path: str, headers: dict[str, str] | None = None) -> int:
         connection.close()
 
 
-def launch(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def launch(env: dict[str, str], port: int, workers: int = 2) -> subprocess.Popen[bytes]:
     LOG.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "gunicorn", "jipp.wsgi", "--workers", "2"]
+    command = [sys.executable, "-m", "gunicorn", "jipp.wsgi", "--workers", str(workers)]
     command += ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}", "--timeout", "120"]
     with LOG.open("wb") as log:
         # Its own session: Ctrl-C reaches only us, and we stop it (stop_server).

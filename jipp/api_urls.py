@@ -11,9 +11,11 @@ import hashlib
 import re
 
 from csp.decorators import csp_update
+from django.http import HttpRequest, JsonResponse
 from django.template.loader import get_template
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotFound
 from rest_framework.routers import SimpleRouter
 
 from forums.api import ForumSessionViewSet
@@ -52,8 +54,16 @@ router.register(
 )
 router.register("forums", ForumSessionViewSet, basename="forum")
 
+
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Anything else under /api/ (a malformed slug, an unknown path) is a JSON 404 too."""
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+
+
 urlpatterns = [
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", api_docs, name="api-docs"),
+    # Last: only what nothing above matched.
+    re_path(r"^(?P<rest>.*)$", not_found, name="api-not-found"),
 ]

@@ -6,12 +6,14 @@ ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,15 +42,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
+# Rotating the key: the new one in SECRET_KEY, the old one here until sessions and
+# password-reset links signed with it have expired (README, "Runbook").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Links in e-mail (invitations, reminders, digests) start with this.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 40:
+    weak = len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5  # Django's own deploy check
+    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or weak:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of 40 characters or more when DEBUG is off."
+            "SECRET_KEY must be set to a random value of 50 characters or more when DEBUG is off."
         )
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         raise ImproperlyConfigured(
@@ -81,12 +87,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "csp",
+    "axes",
+    "django_guid",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_guid.middleware.guid_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jipp.middleware.IdleSessionMiddleware",
     "jipp.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jipp.urls"
@@ -140,6 +152,11 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "jipp.User"
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -150,6 +167,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+
+# Sign-in protection (django-axes): five failures of one username from one address lock
+# that pair out for 30 minutes. The pair, not the username alone, so nobody can lock an
+# officer out from elsewhere by typing their name; an admin unlocks early by deleting the
+# access attempt in Django admin (or `manage.py axes_reset_username <name>`).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jipp.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "jipp.signin.client_address"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 INVITATION_MAX_AGE = 60 * 60 * 24 * 7  # an invitation link works for a week
 
 LANGUAGE_CODE = "id"
@@ -162,8 +191,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (evidence, exports): the local disk of one machine, or an S3-compatible
+# store shared by several (MinIO, AWS, any S3 API), switched by FILE_STORAGE=s3 alone.
+FILE_STORAGE = env("FILE_STORAGE", "local")
+_S3_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": env("S3_BUCKET"),
+        "endpoint_url": env("S3_ENDPOINT_URL") or None,
+        "region_name": env("S3_REGION") or None,
+        "access_key": env("S3_ACCESS_KEY_ID"),
+        "secret_key": env("S3_SECRET_ACCESS_KEY"),
+        "default_acl": "private",  # files leave only through views that check who asks
+        "querystring_auth": True,
+        "file_overwrite": False,
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _S3_STORAGE
+    if FILE_STORAGE == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -196,7 +243,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_SSL_REDIRECT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
+# Load balancers probe /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
@@ -205,7 +254,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# Sessions end after an hour without a request (jipp.middleware.IdleSessionMiddleware
+# renews them at most every five minutes) and when the browser closes.
+SESSION_COOKIE_AGE = 60 * env_int("SESSION_IDLE_MINUTES", 60)
+IDLE_REFRESH_SECONDS = 300
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -254,6 +306,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jipp.api_schema.add_error_responses",
+    ],
 }
 
 # Celery: Redis carries "look now"; the database is the record (DESIGN.md section 4).
@@ -304,13 +360,39 @@ RATELIMIT_IP_META_KEY = (
     "innovations.export_views.forwarded_address" if env_bool("BEHIND_TLS_PROXY") else None
 )
 
+# Logs: one line per record, with the request id of django-guid (the X-Request-ID header a
+# proxy sets, or a new one; sent back in the response and carried into Celery tasks).
+# LOG_FORMAT=json for a log collector, plain for people.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": False,  # a proxy's id may be any token; it is only ever logged
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {"correlation_id": "request_id", "levelname": "level"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django_guid": {"level": "WARNING"},  # not a line per request about the header
+    },
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "jipp-demo-2020")

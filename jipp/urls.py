@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from jipp import account_request_views, account_views, export_views, preference_views, views
+from jipp import (
+    account_request_views,
+    account_views,
+    export_views,
+    health,
+    preference_views,
+    signin,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("innovations/", include("innovations.urls")),
     path("replication/", include("replication.urls")),
     path("dashboard/", include("replication.dashboard.urls")),
@@ -13,6 +22,12 @@ urlpatterns = [
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("inbox/<int:pk>/", views.notification_open, name="notification_open"),
     path("accounts/preferences/", preference_views.preferences, name="preferences"),
+    # Before Django's own auth URLs: the same view, plus the change in the audit trail.
+    path(
+        "accounts/password_change/",
+        signin.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/users/", account_views.user_list, name="user_list"),
     path("accounts/users/invite/", account_views.user_invite, name="user_invite"),

@@ -90,6 +90,7 @@ DASHBOARD_ROLES = {KALSEL: 200, JATENG: 200, MINISTRY: 200}
 
 ROWS: dict[str, Row] = {
     "home": Row(lambda c: "/", get=everyone(200)),
+    "healthz": Row(lambda c: "/healthz", get=everyone(200), post=everyone(405)),
     "inbox": Row(lambda c: "/inbox/", get=signed_in(200)),
     "inbox_mark_read": Row(lambda c: "/inbox/read/", get=everyone(405), post=signed_in(302)),
     "notification_open": Row(
@@ -282,6 +283,7 @@ ROWS: dict[str, Row] = {
     "forums:outcome_add": forum_post(lambda c: f"/forums/{c.held_forum}/outcomes/", 200),
     "api-schema": Row(lambda c: "/api/schema/", get=everyone(200)),
     "api-docs": Row(lambda c: "/api/docs/", get=everyone(200)),
+    "api-not-found": Row(lambda c: "/api/no-such-thing/", get=everyone(404), post=everyone(404)),
     "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(405), post=everyone(302)),
     "replication:plan_list": Row(lambda c: "/replication/plans/", get=only(PLAN_ROLES)),
     "replication:plan_export_csv": Row(

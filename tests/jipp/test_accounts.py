@@ -160,7 +160,10 @@ def test_a_reactivated_officer_signs_in_again(ministry, bappeda_kalsel, client):
     reviewer = client_for(ministry)
     reviewer.post(f"/accounts/users/{bappeda_kalsel.pk}/active/", {"active": "0"})
     reviewer.post(f"/accounts/users/{bappeda_kalsel.pk}/active/", {"active": "1"})
-    assert client.login(username=bappeda_kalsel.username, password=PASSWORD)
+    response = client.post(
+        "/accounts/login/", {"username": bappeda_kalsel.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response.wsgi_request.user == bappeda_kalsel
 
 
 def test_a_reviewer_cannot_deactivate_themselves(ministry):

@@ -13,10 +13,26 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-secret-" + "9" * 20
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+def clean_env() -> dict[str, str]:
+    unset = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "LOG_FORMAT"}
+    return {k: v for k, v in os.environ.items() if k not in unset}
+
+
+def production_env(**env: str) -> dict[str, str]:
+    """What a deployment sets (docker-compose.yml, .env.example), nothing more."""
+    return {
+        **clean_env(),
+        "DJANGO_SETTINGS_MODULE": "jipp.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": GOOD_KEY,
+        "ALLOWED_HOSTS": "jipp.go.id",
+        "SITE_URL": "https://jipp.go.id",
+        **env,
     }
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = clean_env()
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "

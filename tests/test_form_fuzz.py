@@ -1,0 +1,124 @@
+"""Generated input on every form and every query string of the portal (hypothesis).
+
+The URLs and who may use them come from the access matrix: for each URL, the first
+persona that may GET it (or POST to it) sends generated data: the field names of the
+page's own form with values of every kind (text, numbers, dates, huge, binary, files),
+plus names the form does not have. Never a server error; and a form answered again
+(200, not a redirect) has saved nothing: every state change writes an audit event or a
+notification, so neither count may move.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jipp.models import AuditEvent, Notification
+from tests.conftest import PERSONAS, client_for
+from tests.test_access_matrix import ROWS, _api_unthrottled, context  # noqa: F401
+
+FIELD = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>', re.I)
+FILE_FIELD = re.compile(r'<input\b[^>]*\btype="file"[^>]*\bname="([^"]+)"', re.I)
+SKIP_FIELDS = {"csrfmiddlewaretoken"}
+
+text_values = st.one_of(
+    st.text(max_size=80),
+    st.integers(min_value=-(2**63), max_value=2**63).map(str),
+    st.dates().map(str),
+    st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M")),
+    st.sampled_from(["", "63", "0", "-1", "approve", "none", "on", "2020-10-27", "x" * 6000]),
+    st.binary(max_size=40).map(lambda b: b.decode("latin-1")),
+)
+uploads = st.builds(
+    lambda name, content: SimpleUploadedFile(name, content),
+    st.sampled_from(["laporan.pdf", "foto.png", "x.html.png", "data.csv", "kosong.pdf", "a"]),
+    st.binary(max_size=200),
+)
+
+
+def first(codes: dict[str, int], allowed: set[int]) -> str | None:
+    return next((who for who in PERSONAS if codes.get(who) in allowed), None)
+
+
+GET_CASES = sorted(
+    name for name, row in ROWS.items() if first(row.get, {200}) and "api" not in name
+)
+POST_CASES = sorted(name for name, row in ROWS.items() if first(row.post, {200, 302}))
+
+
+def form_fields(client, url: str) -> tuple[list[str], list[str]]:
+    page = client.get(url)
+    html = ""
+    if page.status_code == 200 and not page.streaming and "html" in page["Content-Type"]:
+        html = page.content.decode(errors="replace")
+    files = sorted(set(FILE_FIELD.findall(html)))
+    names = sorted(set(FIELD.findall(html)) - SKIP_FIELDS - set(files))
+    return names, files
+
+
+FUZZ = settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", POST_CASES)
+def test_no_posted_data_breaks_a_form_or_saves_from_an_invalid_one(name, persona, context):  # noqa: F811
+    row = ROWS[name]
+    who = first(row.post, {200, 302})
+    for other in PERSONAS:
+        persona(other)
+    client = client_for(persona(who))
+    url = row.url(context)
+    names, files = form_fields(client, url)
+
+    @FUZZ
+    @given(
+        data=st.dictionaries(
+            st.sampled_from([*names, "x", "version"]) if names else st.just("x"),
+            st.one_of(text_values, st.lists(text_values, max_size=3)),
+            max_size=max(len(names) + 1, 2),
+        ),
+        attached=st.dictionaries(st.sampled_from(files or ["files"]), uploads, max_size=2),
+    )
+    def post(data, attached):
+        events, notifications = AuditEvent.objects.count(), Notification.objects.count()
+        payload = {**data, **(attached if files else {})}
+        response = client.post(url, payload)
+        assert response.status_code < 500, f"{name}: {response.status_code}"
+        if response.status_code == 200:
+            assert AuditEvent.objects.count() == events, f"{name} saved from an invalid form"
+            assert Notification.objects.count() == notifications, name
+
+    post()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", GET_CASES)
+def test_no_query_string_breaks_a_page(name, persona, context):  # noqa: F811
+    row = ROWS[name]
+    client = client_for(persona(first(row.get, {200})))
+    url = row.url(context)
+    names, _ = form_fields(client, url)
+    separator = "&" if "?" in url else "?"
+
+    @FUZZ
+    @given(
+        params=st.dictionaries(
+            st.sampled_from([*names, "page", "cursor", "sort", "year", "q", "x"]),
+            text_values,
+            max_size=4,
+        )
+    )
+    def get(params):
+        response = client.get(url + separator + urlencode(params))
+        assert response.status_code < 500, f"{name}: {response.status_code} for {params}"
+
+    get()
