@@ -70,11 +70,14 @@ def tell_participants(
     Returns how many were new. Must run inside the service's transaction, after the
     session's row has its new state (the text and the .ics are built from it).
     """
-    ics = event_ics(session, cancel=kind == CANCELLATION)
+    ics_in: dict[str, str] = {}  # the .ics's description follows the language too
     sent = 0
     for recipient in recipients(session) if only is None else only:
         with translation.override(recipient.language):
             subject, body = _texts(session, kind)
+            if recipient.language not in ics_in:
+                ics_in[recipient.language] = event_ics(session, cancel=kind == CANCELLATION)
+            ics = ics_in[recipient.language]
             _notification, created = notify(
                 user=recipient.user,
                 email=recipient.email,

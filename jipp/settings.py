@@ -392,6 +392,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django_guid": {"level": "WARNING"},  # not a line per request about the header
+        "axes.apps": {"level": "WARNING"},  # not its banner at every start
     },
 }
 

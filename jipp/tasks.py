@@ -30,26 +30,54 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=steps[min(attempts, len(steps)) - 1])
 
 
-@shared_task
-def send_notification(notification_id: int) -> str:
+def _claim(ids: list[int]) -> list[Notification]:
+    """Take due pending e-mails `pending -> sending`; rows another worker holds are skipped."""
     now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id,
-        channel=NotificationChannel.EMAIL,
-        status=NotificationStatus.PENDING,
-        next_attempt_at__lte=now,
-    ).update(status=NotificationStatus.SENDING, claimed_at=now)
-    if not claimed:
-        return "not claimed"  # sent, failed, not yet due, or another worker has it
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("user")
+            .filter(
+                pk__in=ids,
+                channel=NotificationChannel.EMAIL,
+                status=NotificationStatus.PENDING,
+                next_attempt_at__lte=now,
+            )
+            .order_by("pk")
+        )
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=NotificationStatus.SENDING, claimed_at=now
+        )
+    return rows
+
+
+def _send(notification: Notification) -> str:
     try:
         emails.send_notification_email(notification)
     except MAIL_ERRORS as error:
         return _record_failure(notification, error)
-    Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING).update(
+    # Marked sent at once, row by row: if the worker dies, at most this one message can
+    # go out twice (DESIGN.md section 4), never the rest of a batch.
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
         status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
     )
     return "sent"
+
+
+@shared_task
+def send_notification(notification_id: int) -> str:
+    claimed = _claim([notification_id])
+    if not claimed:
+        return "not claimed"  # sent, failed, not yet due, or another worker has it
+    return _send(claimed[0])
+
+
+def send_notifications(notification_ids: list[int]) -> int:
+    """Send many at once: one claim for all of them, then each marked as it goes.
+
+    For the reminder sweep's chunks, where the per-message claim was most of the cost.
+    """
+    return sum(_send(row) == "sent" for row in _claim(notification_ids))
 
 
 def _record_failure(notification: Notification, error: Exception) -> str:

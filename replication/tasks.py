@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from jipp.tasks import send_notification
+from jipp.tasks import send_notifications
 from replication import exports, sweep
 
 
@@ -22,14 +22,11 @@ def fire_due_reminders() -> int:
 
 @shared_task(soft_time_limit=100, time_limit=120)
 def send_reminder_emails(notification_ids: list[int]) -> int:
-    """Send a chunk of the sweep's e-mails, each through the outbox's own claim.
+    """Send a chunk of the sweep's e-mails through the outbox (jipp.tasks).
 
-    One message per chunk instead of per e-mail: at national scale the broker round
-    trips, not the mail, were the cost. A chunk delivered twice, or cut short, changes
-    nothing: every row is claimed `pending -> sending` first, and what is left pending
-    is queued again by jipp.tasks.requeue_notifications.
+    One message per chunk instead of per e-mail, and one claim for the chunk: at national
+    scale the broker round trips and the claims, not the mail, were the cost. A chunk
+    delivered twice, or cut short, changes nothing: rows are claimed `pending -> sending`
+    first, and what is left pending is queued again by jipp.tasks.requeue_notifications.
     """
-    sent = 0
-    for pk in notification_ids:
-        sent += send_notification(pk) == "sent"
-    return sent
+    return send_notifications(notification_ids)

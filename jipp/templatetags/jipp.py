@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms, template
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -30,3 +33,16 @@ def bs(field: forms.BoundField) -> SafeString:
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def rupiah(amount: Decimal | int | None) -> str:
+    """An amount in rupiah, grouped as the active language writes numbers.
+
+    "Rp500.000.000" in Indonesian, "Rp500,000,000" in English; never decimals (the
+    rupiah has no cents in practice); empty for no amount.
+    """
+    if amount is None or amount == "":
+        return ""
+    grouped = number_format(Decimal(amount), decimal_pos=0, use_l10n=True, force_grouping=True)
+    return f"Rp{grouped}"

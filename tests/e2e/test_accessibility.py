@@ -33,15 +33,17 @@ def demo(transactional_db, settings) -> dict[str, str]:
     held = ForumSession.objects.filter(status="held", host_province__code="63").first()
     upcoming = ForumSession.objects.filter(status="scheduled").first()
     submitted = Innovation.objects.filter(status="submitted").first()
+    diy = Institution.objects.get(users__username="inovator.diy")
+    own = Innovation.objects.filter(innovator=diy).first()
+    assert plan and held and upcoming and own, "the demo story is incomplete"
     return {
         "innovation": sahabat.slug,
         "innovator": sahabat.innovator.slug,
-        "plan": str(plan.pk if plan else ""),
-        "held": str(held.pk if held else ""),
-        "upcoming": str(upcoming.pk if upcoming else ""),
+        "plan": str(plan.pk),
+        "held": str(held.pk),
+        "upcoming": str(upcoming.pk),
         "submitted": submitted.slug if submitted else sahabat.slug,
-        "own": Innovation.objects.filter(innovator__slug=Institution.objects.get(
-            users__username="inovator.diy").slug).first().slug,
+        "own": own.slug,
     }
 
 
@@ -54,7 +56,7 @@ PAGES: dict[str, list[str]] = {
         "/innovations/innovators/",
         "/innovations/innovators/{innovator}/",
         "/forums/",
-        "/forums/?view=calendar&month=2020-10",
+        "/forums/?view=month&month=2020-10",
         "/forums/{held}/",
         "/forums/{upcoming}/",
         "/replication/",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from forums import outcomes, programme, services
 from tests.conftest import client_for
@@ -109,5 +110,6 @@ def test_attendance_shows_to_staff_after_the_event(forum_admin, make_session, ka
     guest = programme.invite_institution(session=session, by=forum_admin, institution=kalsel_office)
     services.mark_held(session=session, by=forum_admin)
     programme.record_attendance(session=session, by=forum_admin, marks={guest.pk: True})
-    response = client_for(forum_admin).get(f"/forums/{session.pk}/", HTTP_ACCEPT_LANGUAGE="en")
-    assert "attended" in response.content.decode()
+    client = client_for(forum_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the switch, not the browser
+    assert "attended" in client.get(f"/forums/{session.pk}/").content.decode()

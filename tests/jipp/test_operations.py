@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.test import Client
 
-from tests.jipp.test_settings import ROOT, load_settings, production_env
+from tests.jipp.test_settings import ROOT, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -59,13 +59,22 @@ def test_log_lines_carry_the_request_id(settings):
 
 
 def test_json_logs_name_the_request_id():
-    result = load_settings(
-        DEBUG="true",
-        LOG_FORMAT="json",
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('jipp.health').warning('database slow')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**production_env(LOG_FORMAT="json"), "DEBUG": "true"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
-    assert lines and {"asctime", "level", "name", "message", "request_id"} <= set(lines[0])
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "database slow" and line["level"] == "WARNING"
+    assert {"asctime", "name", "request_id"} <= set(line)
 
 
 def test_deploy_checks_pass_with_production_settings():

@@ -14,7 +14,9 @@ GOOD_KEY = "k" * 20 + "-production-secret-" + "9" * 20
 
 
 def clean_env() -> dict[str, str]:
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' harness, never in a deployment.
     unset = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "LOG_FORMAT"}
+    unset |= {"DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {k: v for k, v in os.environ.items() if k not in unset}
 
 
