@@ -66,7 +66,9 @@ def accounts_and_work(password: str) -> dict[str, object]:
     officers = []
     for province in Province.objects.all():
         stages = list(
-            open_stages.filter(plan__province=province).values_list("plan_id", "kind")[:60]
+            open_stages.filter(plan__province=province).values_list("plan_id", "kind", "status")[
+                :60
+            ]
         )
         if not stages:
             continue
@@ -102,11 +104,11 @@ def make_submissions(count: int) -> list[str]:
 
     from innovations.models import Innovation
 
-    now = timezone.now()
+    now, run = timezone.now(), secrets.token_hex(3)  # a second run's copies get new slugs
     copies = []
     for n, innovation in enumerate(Innovation.objects.public().order_by("id")[:count]):
         innovation.pk = None
-        innovation.slug = f"uji-beban-{n}-{innovation.slug}"[:200]
+        innovation.slug = f"uji-beban-{run}-{n}-{innovation.slug}"[:200]
         innovation.status = "submitted"
         innovation.submitted_at = now
         innovation.reviewed_at = None
@@ -120,6 +122,18 @@ def stats(prefix: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         rows = [row for row in csv.DictReader(file)]
     failures_file = prefix.parent / f"{prefix.name}_failures.csv"
     failures = list(csv.DictReader(failures_file.open())) if failures_file.exists() else []
+    # An exception inside a simulated user's step is a broken test, never a pass.
+    exceptions_file = prefix.parent / f"{prefix.name}_exceptions.csv"
+    if exceptions_file.exists():
+        for row in csv.DictReader(exceptions_file.open()):
+            failures.append(
+                {
+                    "Method": "locust",
+                    "Name": "user step",
+                    "Error": row.get("Message", ""),
+                    "Occurrences": row.get("Count", ""),
+                }
+            )
     return rows, failures
 
 
@@ -169,9 +183,9 @@ def section(
     lines += [
         "",
         "Refusals the product means to give, counted apart (the request succeeded; the page "
-        "said why the action could not be done): two officers reaching for the same stage "
-        '("already started", "not in progress"), two reviewers deciding the same '
-        'submission ("already decided by ..."), a stage verified meanwhile.',
+        "said why the action could not be done): two reviewers deciding the same submission "
+        '("already decided by ..."), a stage verified by another reviewer meanwhile, a '
+        "stage whose plan moved on since the work list was read.",
         "",
     ]
     lines += [f"- {name}: {count:,}" for name, count in sorted(refused.items())] or ["- none."]

@@ -233,6 +233,12 @@ class Innovation(models.Model):
                 condition=models.Q(status="approved"),
             ),
             models.Index(fields=["innovator", "status"], name="innovation_innovator"),
+            # The ministry's queue, oldest first (innovations.review_views).
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="innovation_waiting_review",
+                condition=models.Q(status="submitted"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

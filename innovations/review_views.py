@@ -26,28 +26,41 @@ def _get_innovation_for_review(slug: str) -> Innovation:
     )
 
 
-def review_queue_items() -> list[dict[str, object]]:
-    """Submitted innovations and submitted updates, oldest first."""
-    innovations = Innovation.objects.filter(status=InnovationStatus.SUBMITTED).select_related(
-        "innovator", "category"
-    )
+QUEUE_SHOWN = 100
+
+
+def review_queue_items(limit: int = QUEUE_SHOWN) -> tuple[list[dict[str, object]], int]:
+    """The oldest `limit` submitted innovations and updates, and how many wait in all.
+
+    KIPP brings thousands of submissions a year: each kind is read oldest first, `limit`
+    rows at most (the oldest of all are among them), and counted.
+    """
+    innovations = Innovation.objects.filter(status=InnovationStatus.SUBMITTED)
     revisions = InnovationRevision.objects.filter(
         status=RevisionStatus.SUBMITTED, innovation__status=InnovationStatus.APPROVED
-    ).select_related("innovation", "innovation__innovator", "innovation__category")
+    )
     items: list[dict[str, object]] = [
         {"innovation": i, "revision": None, "since": i.submitted_at or i.created_at}
-        for i in innovations.defer("search_vector", "title_vector")
+        for i in innovations.select_related("innovator", "category")
+        .defer("search_vector", "title_vector")
+        .order_by("submitted_at", "id")[:limit]
     ]
     items += [
         {"innovation": r.innovation, "revision": r, "since": r.submitted_at or r.created_at}
-        for r in revisions
+        for r in revisions.select_related(
+            "innovation", "innovation__innovator", "innovation__category"
+        )
+        .defer("innovation__search_vector", "innovation__title_vector")
+        .order_by("submitted_at", "id")[:limit]
     ]
-    return sorted(items, key=lambda item: item["since"])  # type: ignore[arg-type,return-value]
+    items.sort(key=lambda item: item["since"])  # type: ignore[arg-type,return-value]
+    return items[:limit], innovations.count() + revisions.count()
 
 
 @role_required(Role.MINISTRY)
 def review_queue(request: AuthedRequest) -> HttpResponse:
-    return render(request, "innovations/review_queue.html", {"items": review_queue_items()})
+    items, total = review_queue_items()
+    return render(request, "innovations/review_queue.html", {"items": items, "total": total})
 
 
 def _render_review(

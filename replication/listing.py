@@ -54,28 +54,46 @@ class QueueItem:
     request: DueDateRequest | None = None
 
 
-def review_queue() -> list[QueueItem]:
-    """Submitted plans, due-date requests and done stages, oldest first (three queries)."""
+QUEUE_SHOWN = 100
+
+
+@dataclass
+class ReviewQueue:
+    items: list[QueueItem]  # the oldest waiting, at most QUEUE_SHOWN
+    total: int  # how many wait in all
+
+
+def review_queue(limit: int = QUEUE_SHOWN) -> ReviewQueue:
+    """Submitted plans, due-date requests and done stages, oldest first.
+
+    At national scale thousands can wait; the page lists the oldest `limit`. Each kind is
+    read oldest first through its partial index, `limit` rows at most: the oldest of all
+    are among them. Six queries, whatever the size of the queue.
+    """
     related = ("innovation", "province", "adopter")
+    plans = ReplicationPlan.objects.filter(status=PlanStatus.SUBMITTED)
+    requests = DueDateRequest.objects.filter(
+        status=DueDateRequestStatus.PENDING, stage__plan__status=PlanStatus.APPROVED
+    )
+    stages = Stage.objects.filter(status=StageStatus.DONE, plan__status=PlanStatus.APPROVED)
     items = [
         QueueItem("plan", plan, plan.submitted_at or plan.created_at)
-        for plan in ReplicationPlan.objects.filter(status=PlanStatus.SUBMITTED).select_related(
-            *related
-        )
+        for plan in plans.select_related(*related).order_by("submitted_at", "id")[:limit]
     ]
     items += [
         QueueItem("due_date", request.stage.plan, request.created_at, request.stage, request)
-        for request in DueDateRequest.objects.filter(
-            status=DueDateRequestStatus.PENDING, stage__plan__status=PlanStatus.APPROVED
-        ).select_related("stage", *[f"stage__plan__{name}" for name in related])
+        for request in requests.select_related(
+            "stage", *[f"stage__plan__{name}" for name in related]
+        ).order_by("created_at", "id")[:limit]
     ]
     items += [
         QueueItem("stage", stage.plan, stage.completed_at or stage.plan.created_at, stage)
-        for stage in Stage.objects.filter(
-            Q(status=StageStatus.DONE), plan__status=PlanStatus.APPROVED
-        ).select_related(*[f"plan__{name}" for name in related])
+        for stage in stages.select_related(*[f"plan__{name}" for name in related]).order_by(
+            "completed_at", "id"
+        )[:limit]
     ]
-    return sorted(items, key=lambda item: item.since)
+    items.sort(key=lambda item: item.since)
+    return ReviewQueue(items[:limit], plans.count() + requests.count() + stages.count())
 
 
 def field_label(name: str) -> str:

@@ -272,4 +272,5 @@ def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
 
 @role_required(Role.MINISTRY)
 def review(request: AuthedRequest) -> HttpResponse:
-    return render(request, "replication/review.html", {"items": listing.review_queue()})
+    queue = listing.review_queue()
+    return render(request, "replication/review.html", {"items": queue.items, "total": queue.total})

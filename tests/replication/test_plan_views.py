@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from replication import due_dates, services, stage_services
+from replication import due_dates, listing, services, stage_services
 from replication.models import Evidence, ReplicationPlan
 from tests.conftest import client_for
 from tests.replication.conftest import PDF, finish, pdf, plan_data, stage
@@ -266,6 +266,17 @@ def test_the_review_queue_lists_what_waits_oldest_first(
     make_plan("submitted", adopter=make_institution("Dinas Sosial Kalsel", "63"), local_name="Baru")
     page = client_for(ministry).get("/replication/review/").content.decode()
     assert page.index(approved.local_name) < page.index("Baru")
+
+
+def test_a_long_review_queue_lists_the_oldest_and_counts_them_all(
+    ministry, make_plan, make_institution, bappeda_kalsel
+):
+    many(make_plan, make_institution, bappeda_kalsel, 0, 3)  # 3 done stages, 3 submitted
+    everything = listing.review_queue(limit=100).items
+    queue = listing.review_queue(limit=2)
+    assert queue.total == 6 and len(everything) == 6
+    assert queue.items == everything[:2]  # the oldest two of all kinds
+    assert [item.kind for item in queue.items] == ["stage", "plan"]
 
 
 def test_the_public_page_shows_approved_and_completed_plans_only(
