@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('innovations', '0005_revisions'),
-        ('jipp', '0005_account_requests'),
+        ("innovations", "0005_revisions"),
+        ("jipp", "0005_account_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='innovation',
-            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['submitted_at', 'id'], name='innovation_waiting_review'),
+            model_name="innovation",
+            index=models.Index(
+                condition=models.Q(("status", "submitted")),
+                fields=["submitted_at", "id"],
+                name="innovation_waiting_review",
+            ),
         ),
     ]
