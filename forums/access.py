@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from forums.models import ForumSession
+from forums.models import ForumSession, ForumStatus
 
 
 def is_staff(user: Any) -> bool:
@@ -37,3 +37,16 @@ def get_session_for_user(user: Any, pk: int) -> ForumSession:
     return get_object_or_404(
         visible_sessions(user).select_related("host_province", "organizer"), pk=pk
     )
+
+
+def link_still_useful(session: ForumSession) -> bool:
+    """Invited people get the link while the session is scheduled: once it is held or
+    cancelled the link is no longer theirs to use."""
+    return session.status == ForumStatus.SCHEDULED
+
+
+def may_see_meeting_link(session: ForumSession, user: Any) -> bool:
+    """Staff always; invited people while the session is scheduled (the page and the .ics)."""
+    if is_staff(user):
+        return True
+    return link_still_useful(session) and is_invited(session, user)

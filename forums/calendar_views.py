@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from forums.access import is_invited, is_staff
+from forums.access import is_staff, may_see_meeting_link
 from forums.calendar import ICS_TYPE, event_ics, feed_ics
 from forums.models import ForumSession, Presentation
 from jipp.models import Province
@@ -25,11 +25,6 @@ from jipp.models import Province
 # The feed covers what a calendar needs: the last two years and everything ahead.
 FEED_PAST = timedelta(days=2 * 366)
 FEED_MAX_AGE = 15 * 60
-
-
-def may_see_meeting_link(session: ForumSession, user: object) -> bool:
-    """The same rule as the session page: staff, or invited."""
-    return is_staff(user) or is_invited(session, user)
 
 
 def calendar_sessions(*, drafts: bool = False) -> QuerySet[ForumSession]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from forums import access, outcomes
 from forums.display import local
 from forums.filters import filtered
-from forums.models import DEFAULT_ZONE, ForumSession, ForumStatus
+from forums.models import DEFAULT_ZONE, ForumSession
 from jipp.models import Province
 from replication.models import ReplicationPlan
 
@@ -106,7 +106,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "staff": staff,
-            "show_link": staff or (invited and session.status == ForumStatus.SCHEDULED),
+            "show_link": staff or (invited and access.link_still_useful(session)),
             "invited": invited,
             "presentations": presentations,
             "participants": participants,

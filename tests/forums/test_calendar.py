@@ -222,6 +222,14 @@ def test_invited_users_and_staff_get_the_link(
         assert (MEETING in text) is expected, user
 
 
+def test_after_the_forum_only_staff_keep_the_link(bappeda_kalsel, forum_admin):
+    # The same rule as the session page (forums.access.may_see_meeting_link).
+    session = new_session("63", soon(), status="held")
+    Participant.objects.create(session=session, institution=bappeda_kalsel.institution)
+    assert MEETING not in download(bappeda_kalsel, session).content.decode().replace("\r\n ", "")
+    assert MEETING in download(forum_admin, session).content.decode().replace("\r\n ", "")
+
+
 def test_a_signed_in_download_is_not_kept_by_shared_caches(bappeda_kalsel, anon):
     session = new_session("63", soon())
     assert "private" in download(bappeda_kalsel, session)["Cache-Control"]
