@@ -374,8 +374,16 @@ ROWS: dict[str, Row] = {
         get=only(DASHBOARD_ROLES),
         post=everyone(405),
     ),
+    "dashboard_report (Jawa Tengah)": Row(
+        lambda c: "/dashboard/report/?province=33",
+        get=only({**DASHBOARD_ROLES, KALSEL: 404}),
+    ),
     "dashboard_report_xlsx": Row(
         lambda c: "/dashboard/report.xlsx", get=only(DASHBOARD_ROLES), post=everyone(405)
+    ),
+    "dashboard_report_xlsx (Jawa Tengah)": Row(
+        lambda c: "/dashboard/report.xlsx?province=33",
+        get=only({**DASHBOARD_ROLES, KALSEL: 404}),
     ),
     "replication:figures": Row(
         lambda c: "/replication/?province=63", get=everyone(200), post=everyone(405)
