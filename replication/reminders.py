@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
+from django.db.models import Q
 from django.utils import timezone
 
 from replication.models import (
@@ -83,10 +84,13 @@ def write_generation(*, plan: ReplicationPlan, stages: Iterable[Stage]) -> int:
     open_stages = [stage for stage in stages if stage.status not in FINISHED_STAGE_STATUSES]
     if not open_stages:
         return 0
+    # Older rounds' open reminders, of all these stages in one statement.
+    older = Q(pk__in=[])
     for stage in open_stages:
-        Reminder.objects.filter(
-            stage=stage, status=ReminderStatus.SCHEDULED, generation__lt=stage.reminder_generation
-        ).update(status=ReminderStatus.CANCELLED)
+        older |= Q(stage_id=stage.pk, generation__lt=stage.reminder_generation)
+    Reminder.objects.filter(older, status=ReminderStatus.SCHEDULED).update(
+        status=ReminderStatus.CANCELLED
+    )
     now, zone = timezone.now(), plan.province.tzinfo
     rows = [
         Reminder(
