@@ -6,6 +6,7 @@ ALLOWED_HOSTS.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -132,10 +133,14 @@ TEMPLATES = [
 
 # Database and Redis. `make run` / `make test` set both (the machine's servers or the
 # embedded fallbacks, see jipp/devstack.py); these defaults are the local servers.
+# Django's development server answers each request in a new thread and never closes that
+# thread's connection: persistent ones pile up until PostgreSQL refuses everyone ("too many
+# clients already"). Django's advice: none under runserver; production (gunicorn) keeps them.
+RUNSERVER = sys.argv[1:2] == ["runserver"]
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jipp"),
-        conn_max_age=env_int("CONN_MAX_AGE", 600),
+        conn_max_age=0 if RUNSERVER else env_int("CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
@@ -158,7 +163,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "work"  # each role's work page (DESIGN.md section 5)
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
