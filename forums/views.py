@@ -19,13 +19,19 @@ from jipp.models import Province
 from replication.models import ReplicationPlan
 
 
+# The months the schedule shows, as the year filter: beyond them the calendar's own
+# arithmetic would leave the dates Python knows (9999-12 has no next month).
+FIRST_MONTH, LAST_MONTH = date(2000, 1, 1), date(2100, 12, 1)
+
+
 def _month(value: str, today: date) -> date:
-    """?month=2020-10 (the current month when missing or wrong)."""
+    """?month=2020-10 (the current month when missing, wrong or out of range)."""
     try:
         year, month = (int(part) for part in value.split("-", 1))
-        return date(year, month, 1)
-    except ValueError:
+        first = date(year, month, 1)
+    except (ValueError, OverflowError):
         return today.replace(day=1)
+    return first if FIRST_MONTH <= first <= LAST_MONTH else today.replace(day=1)
 
 
 def _month_grid(sessions: Any, first: date) -> list[list[dict[str, Any]]]:
@@ -68,8 +74,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
         context |= {
             "view": "month",
             "month": first,
-            "previous_month": previous.strftime("%Y-%m"),
-            "next_month": following.strftime("%Y-%m"),
+            "previous_month": previous.strftime("%Y-%m") if first > FIRST_MONTH else "",
+            "next_month": following.strftime("%Y-%m") if first < LAST_MONTH else "",
             "weeks": _month_grid(sessions, first),
             "weekdays": [date(2024, 1, day) for day in range(1, 8)],  # a Monday to a Sunday
         }
