@@ -18,7 +18,6 @@ from forums.models import DEFAULT_ZONE, ForumSession
 from jipp.models import Province
 from replication.models import ReplicationPlan
 
-
 # The months the schedule shows, as the year filter: beyond them the calendar's own
 # arithmetic would leave the dates Python knows (9999-12 has no next month).
 FIRST_MONTH, LAST_MONTH = date(2000, 1, 1), date(2100, 12, 1)
