@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from innovations.models import SDG, Category, Innovation, KippRecognition
+from innovations.models import REPLY_MAX_LENGTH, SDG, Category, Innovation, KippRecognition
 
 FIRST_KIPP_YEAR = 2014
 # Personal mailboxes: the registry publishes institutional contacts only (UU PDP 27/2022).
@@ -38,6 +38,23 @@ class InnovationForm(forms.ModelForm):
         error_messages={"required": _("Choose at least one goal.")},
     )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    reply = forms.CharField(
+        label=_("Your reply to the reviewer"),
+        required=False,
+        max_length=REPLY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the reviewer with your resubmission: what you changed, or why not."),
+    )
+    # The newest event the form was read at (innovations.services._check_not_stale).
+    seen = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("The form is incomplete: open it again from the innovation's page."),
+            "invalid": _("The form is incomplete: open it again from the innovation's page."),
+            "min_value": _("The form is incomplete: open it again from the innovation's page."),
+        },
+    )
 
     class Meta:
         model = Innovation
@@ -62,8 +79,16 @@ class InnovationForm(forms.ModelForm):
             for name in ["summary", "problem", "solution", "results", "replication_requirements"]
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, answering: bool = False, existing: bool = False, **kwargs: Any
+    ) -> None:
+        """`answering`: a change request is open, so the form takes a reply; `existing`:
+        the form edits stored text, so it carries what it was read at."""
         super().__init__(*args, **kwargs)
+        if not answering:
+            del self.fields["reply"]
+        if not existing:
+            del self.fields["seen"]
         self.fields["category"].queryset = Category.objects.all()  # type: ignore[attr-defined]
         self.fields["sdgs"].label_from_instance = str  # type: ignore[attr-defined]
         self.fields["kipp_year"].help_text = _("Required when the innovation won a KIPP award.")

@@ -187,6 +187,14 @@ class Innovation(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("published at"), null=True, blank=True)
     review_note = models.TextField(_("last review note"), blank=True)
+    # The editable values (innovations.workflow.innovation_data) as they were when the
+    # ministry last asked for changes: the reviewer sees what the resubmission changed.
+    requested_snapshot = models.JSONField(
+        _("text when changes were requested"), null=True, blank=True, editable=False
+    )
+    # The innovator's answer to that request, kept with the draft until it is resubmitted;
+    # it then becomes the note of the submission's AuditEvent.
+    reply = models.TextField(_("reply to the reviewer"), blank=True)
     # Weighted over the text, the innovator's and the province's names: refreshed by
     # refresh_search_vectors() whenever any of them changes.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -268,6 +276,9 @@ class Innovation(models.Model):
         return self.status == InnovationStatus.APPROVED
 
 
+# The longest reply to a change request an innovator may send (the reviewer's note: 5000).
+REPLY_MAX_LENGTH = 5000
+
 # What an innovator may change, in a draft or through a revision (plus the SDGs).
 EDITABLE_FIELDS = (
     "title",
@@ -341,6 +352,11 @@ class InnovationRevision(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     note = models.TextField(_("review note"), blank=True)
+    # As on Innovation: the proposed values when changes were requested, and the answer.
+    requested_snapshot = models.JSONField(
+        _("text when changes were requested"), null=True, blank=True, editable=False
+    )
+    reply = models.TextField(_("reply to the reviewer"), blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

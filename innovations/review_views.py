@@ -73,10 +73,17 @@ def _render_review(
         form.fields["decision"].choices = [  # type: ignore[attr-defined]
             choice for choice in DecisionForm.DECISIONS if choice[0] in allowed
         ]
+    # A resubmission after a change request: what changed since, and the innovator's reply.
+    resubmitted = pending is not None or innovation.status == InnovationStatus.SUBMITTED
     context = {
         "innovation": innovation,
         "revision": pending,
         "changes": workflow.changes(innovation, pending) if pending else [],
+        "changes_since_request": workflow.changes_since_request(innovation, pending)
+        if resubmitted
+        else None,
+        "request_note": pending.note if pending else innovation.review_note,
+        "reply_event": workflow.submission_reply(innovation, pending) if resubmitted else None,
         "history": workflow.timeline(innovation),
         "waiting_for": workflow.waiting_for(innovation, revision),
         "form": form or DecisionForm(allowed=allowed),

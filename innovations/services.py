@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from innovations.models import (
     EDITABLE_FIELDS,
     OPEN_REVISION_STATUSES,
+    REPLY_MAX_LENGTH,
     RESERVED_SLUGS,
     SDG,
     Category,
@@ -25,7 +26,14 @@ from innovations.models import (
     InnovationStatus,
     RevisionStatus,
 )
-from innovations.workflow import DECISION_ACTIONS, events_of, innovation_data, last_decision
+from innovations.workflow import (
+    ACTION_LABELS,
+    DECISION_ACTIONS,
+    events_of,
+    history,
+    innovation_data,
+    last_decision,
+)
 from jipp.models import AuditEvent, Role, User
 from jipp.services import notify, record_event
 from jipp.services import unique_slug as unique_slug_for
@@ -89,6 +97,42 @@ def _lock(innovation: Innovation) -> Innovation:
     return Innovation.objects.select_for_update().get(pk=innovation.pk)
 
 
+def _check_not_stale(innovation: Innovation, seen: int | None) -> None:
+    """Refuse an edit built on an older state: every write leaves an AuditEvent, so the
+    newest event id is the version the form was read at (None: no form, no check)."""
+    if seen is None:
+        return
+    latest = history(innovation).order_by("-created_at", "-id").first()
+    if latest is None or latest.pk == seen:
+        return
+    actor = latest.actor
+    raise ValidationError(
+        _(
+            "%(name)s changed this innovation on %(time)s since you opened the form "
+            "(%(what)s). Nothing was saved: open the form again to see the changes, "
+            "then make yours."
+        )
+        % {
+            "name": (actor.get_full_name() or actor.username) if actor else _("Someone"),
+            "time": formats.date_format(timezone.localtime(latest.created_at), "j F Y H:i")
+            + " WIB",
+            "what": str(ACTION_LABELS.get(latest.action, latest.action)).lower(),
+        },
+        code="stale",
+    )
+
+
+def _clean_reply(reply: str) -> str:
+    reply = reply.strip()
+    if len(reply) > REPLY_MAX_LENGTH:
+        raise ValidationError(
+            _("The reply is too long: at most %(max)s characters. Nothing was saved.")
+            % {"max": REPLY_MAX_LENGTH},
+            code="reply_too_long",
+        )
+    return reply
+
+
 def _lock_open_revision(innovation: Innovation) -> InnovationRevision | None:
     return (
         InnovationRevision.objects.select_for_update()
@@ -100,7 +144,7 @@ def _lock_open_revision(innovation: Innovation) -> InnovationRevision | None:
 # Notifications ----------------------------------------------------------------------
 
 
-def _notify_reviewers(*, innovation: Innovation, key: str, revision: bool) -> None:
+def _notify_reviewers(*, innovation: Innovation, key: str, revision: bool, reply: str = "") -> None:
     url = reverse("innovations:review_detail", args=[innovation.slug])
     for reviewer in User.objects.in_role(Role.MINISTRY):
         with translation.override(reviewer.language):
@@ -112,6 +156,10 @@ def _notify_reviewers(*, innovation: Innovation, key: str, revision: bool) -> No
                 "what": _("an update") if revision else _("an innovation"),
                 "title": innovation.title,
             }
+            if reply:
+                body += "\n\n" + _("Their reply to your change request: %(reply)s") % {
+                    "reply": reply
+                }
             notify(
                 user=reviewer,
                 kind="innovation_submitted",
@@ -170,13 +218,29 @@ def create_innovation(*, by: User, data: dict[str, Any]) -> Innovation:
 
 
 @transaction.atomic
-def update_innovation(*, innovation: Innovation, by: User, data: dict[str, Any]) -> Innovation:
+def update_innovation(
+    *,
+    innovation: Innovation,
+    by: User,
+    data: dict[str, Any],
+    reply: str = "",
+    seen: int | None = None,
+) -> Innovation:
+    """Save a draft's text, and the reply to a change request that goes with resubmission.
+
+    `seen` is the newest event id the form was read at: an edit built on older text is
+    refused rather than overwriting a colleague's.
+    """
     _require_innovator_of(innovation, by)
+    reply = _clean_reply(reply)
     locked = _lock(innovation)
     if locked.status not in EDITABLE_STATUSES:
         raise ValidationError(
             _("Only a draft or an innovation with changes requested can be edited.")
         )
+    _check_not_stale(locked, seen)
+    if locked.status == InnovationStatus.CHANGES_REQUESTED:
+        locked.reply = reply
     _apply(locked, revision_data(data))
     record_event(
         actor=by,
@@ -195,19 +259,26 @@ def submit_innovation(*, innovation: Innovation, by: User) -> Innovation:
     if locked.status not in EDITABLE_STATUSES:
         raise ValidationError(_("This innovation is not a draft: it cannot be submitted."))
     previous = locked.status
+    # The reply answers this round's request: it travels on the submission's event.
+    reply = locked.reply if previous == InnovationStatus.CHANGES_REQUESTED else ""
     locked.status = InnovationStatus.SUBMITTED
     locked.submitted_at = timezone.now()
-    locked.save(update_fields=["status", "submitted_at"])
+    locked.reply = ""
+    locked.save(update_fields=["status", "submitted_at", "reply"])
     record_event(
         actor=by,
         action="innovation_submitted",
         target=locked,
         from_status=previous,
         to_status=locked.status,
+        note=reply,
     )
     n = events_of(locked).filter(action="innovation_submitted").count()
     _notify_reviewers(
-        innovation=locked, key=f"innovation-submitted:{locked.pk}:{n}", revision=False
+        innovation=locked,
+        key=f"innovation-submitted:{locked.pk}:{n}",
+        revision=False,
+        reply=reply,
     )
     return locked
 
@@ -253,12 +324,24 @@ def decide(*, innovation: Innovation, by: User, decision: str, note: str) -> Inn
     if not allowed:
         raise _already_decided(locked)
     previous = locked.status
+    if decision == "request_changes":
+        locked.requested_snapshot = innovation_data(locked)
+    elif decision != "archive":
+        locked.requested_snapshot = None  # the round is closed
     locked.status = new_status
     locked.reviewed_at = now
     locked.review_note = note
     if new_status == InnovationStatus.APPROVED and locked.approved_at is None:
         locked.approved_at = now  # the first publication date stays
-    locked.save(update_fields=["status", "reviewed_at", "review_note", "approved_at"])
+    locked.save(
+        update_fields=[
+            "status",
+            "reviewed_at",
+            "review_note",
+            "approved_at",
+            "requested_snapshot",
+        ]
+    )
     if decision == "archive" and revision is not None:
         # An archived innovation takes no updates: close the open one with the same note.
         InnovationRevision.objects.filter(pk=revision.pk).update(
@@ -290,7 +373,12 @@ def _decide_revision(
     revision.reviewed_by = by
     revision.reviewed_at = now
     revision.note = note
-    revision.save(update_fields=["status", "reviewed_by", "reviewed_at", "note"])
+    revision.requested_snapshot = (
+        dict(revision.data) if revision_status == RevisionStatus.CHANGES_REQUESTED else None
+    )
+    revision.save(
+        update_fields=["status", "reviewed_by", "reviewed_at", "note", "requested_snapshot"]
+    )
     if revision_status == RevisionStatus.APPROVED:
         _apply(innovation, revision.data)
     innovation.reviewed_at = now
@@ -312,18 +400,32 @@ def _decide_revision(
 
 
 @transaction.atomic
-def save_revision(*, innovation: Innovation, by: User, data: dict[str, Any]) -> InnovationRevision:
-    """Store a proposed update of an approved innovation; the public text stays as it is."""
+def save_revision(
+    *,
+    innovation: Innovation,
+    by: User,
+    data: dict[str, Any],
+    reply: str = "",
+    seen: int | None = None,
+) -> InnovationRevision:
+    """Store a proposed update of an approved innovation; the public text stays as it is.
+
+    `reply` answers a change request to the update; `seen` as in update_innovation().
+    """
     _require_innovator_of(innovation, by)
+    reply = _clean_reply(reply)
     locked = _lock(innovation)
     if locked.status != InnovationStatus.APPROVED:
         raise ValidationError(_("Only an approved innovation takes updates."))
     revision = _lock_open_revision(locked)
     if revision is not None and revision.status == RevisionStatus.SUBMITTED:
         raise ValidationError(_("The update is waiting for review: it cannot be changed now."))
+    _check_not_stale(locked, seen)
     created = revision is None
     if revision is None:
         revision = InnovationRevision(innovation=locked, created_by=by)
+    if revision.status == RevisionStatus.CHANGES_REQUESTED:
+        revision.reply = reply
     revision.data = revision_data(data)
     revision.save()
     record_event(
@@ -349,18 +451,24 @@ def submit_revision(*, revision: InnovationRevision, by: User) -> InnovationRevi
     if locked.data == innovation_data(locked_innovation):
         raise ValidationError(_("The update changes nothing yet."))
     previous = locked.status
+    reply = locked.reply if previous == RevisionStatus.CHANGES_REQUESTED else ""
     locked.status = RevisionStatus.SUBMITTED
     locked.submitted_at = timezone.now()
-    locked.save(update_fields=["status", "submitted_at"])
+    locked.reply = ""
+    locked.save(update_fields=["status", "submitted_at", "reply"])
     record_event(
         actor=by,
         action="revision_submitted",
         target=locked,
         from_status=previous,
         to_status=locked.status,
+        note=reply,
     )
     n = events_of(locked).filter(action="revision_submitted").count()
     _notify_reviewers(
-        innovation=locked_innovation, key=f"revision-submitted:{locked.pk}:{n}", revision=True
+        innovation=locked_innovation,
+        key=f"revision-submitted:{locked.pk}:{n}",
+        revision=True,
+        reply=reply,
     )
     return locked

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,6 +53,11 @@ def _show_errors(request: AuthedRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
+def _submitting(request: AuthedRequest) -> bool:
+    """The form's second button: save, then submit at once."""
+    return request.method == "POST" and request.POST.get("then") == "submit"
+
+
 @role_required(Role.INNOVATOR)
 def my_innovations(request: AuthedRequest) -> HttpResponse:
     innovations = (
@@ -87,10 +93,20 @@ def my_innovation_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     editable = innovation.status in services.EDITABLE_STATUSES
     approved = innovation.status == InnovationStatus.APPROVED
     revision_editable = approved and (revision is None or revision.status != "submitted")
+    answering = innovation.status == InnovationStatus.CHANGES_REQUESTED
+    revision_answering = (
+        revision is not None and revision.status == RevisionStatus.CHANGES_REQUESTED
+    )
     context = {
         "innovation": innovation,
         "revision": revision,
         "changes": workflow.changes(innovation, revision) if revision else [],
+        # What was changed since the ministry's request, while it is being answered.
+        "changes_since_request": workflow.changes_since_request(innovation)
+        if answering
+        else workflow.changes_since_request(innovation, revision)
+        if revision_answering
+        else None,
         "waiting_for": workflow.waiting_for(innovation, revision),
         "history": workflow.timeline(innovation),
         "can_edit": editable,
@@ -125,23 +141,57 @@ def innovation_edit(request: AuthedRequest, slug: str) -> HttpResponse:
             request, _("Only a draft or an innovation with changes requested can be edited.")
         )
         return redirect("innovations:mine_detail", slug=slug)
+    answering = innovation.status == InnovationStatus.CHANGES_REQUESTED
     initial = _form_initial(workflow.innovation_data(innovation))
+    initial |= {"reply": innovation.reply, "seen": workflow.last_event_id(innovation)}
     # A fresh instance: validation must not touch the row until the service saves.
-    form = InnovationForm(request.POST or None, initial=initial, instance=Innovation())
+    form = InnovationForm(
+        request.POST or None,
+        initial=initial,
+        instance=Innovation(),
+        answering=answering,
+        existing=True,
+    )
     if request.method == "POST" and form.is_valid():
+        submitting = _submitting(request)
         try:
-            services.update_innovation(
-                innovation=innovation, by=request.user, data=form.cleaned_data
-            )
+            # Saved and submitted together, or neither: a refused submission keeps no edit.
+            with transaction.atomic():
+                services.update_innovation(
+                    innovation=innovation,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    reply=form.cleaned_data.get("reply") or "",
+                    seen=form.cleaned_data["seen"],
+                )
+                if submitting:
+                    services.submit_innovation(innovation=innovation, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Changes saved."))
+            if submitting:
+                messages.success(request, _("Submitted. The ministry's reviewers have been told."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Draft saved. It is not submitted yet: press “Submit for review” "
+                        "when it is ready."
+                    ),
+                )
             return redirect("innovations:mine_detail", slug=slug)
     return render(
         request,
         "innovations/innovation_form.html",
-        {"form": form, "mode": "edit", "innovation": innovation},
+        {
+            "form": form,
+            "mode": "edit",
+            "innovation": innovation,
+            "request_note": innovation.review_note if answering else "",
+            "changes_since_request": workflow.changes_since_request(innovation)
+            if answering
+            else None,
+        },
     )
 
 
@@ -169,24 +219,61 @@ def innovation_revise(request: AuthedRequest, slug: str) -> HttpResponse:
         messages.error(request, _("The update is waiting for review: it cannot be changed now."))
         return redirect("innovations:mine_detail", slug=slug)
     values = revision.data if revision else workflow.innovation_data(innovation)
+    answering = revision is not None and revision.status == RevisionStatus.CHANGES_REQUESTED
+    initial = _form_initial(values)
+    initial |= {
+        "reply": revision.reply if revision else "",
+        "seen": workflow.last_event_id(innovation),
+    }
     form = InnovationForm(
-        request.POST or None, initial=_form_initial(values), instance=Innovation()
+        request.POST or None,
+        initial=initial,
+        instance=Innovation(),
+        answering=answering,
+        existing=True,
     )
     if request.method == "POST" and form.is_valid():
+        submitting = _submitting(request)
         try:
-            services.save_revision(innovation=innovation, by=request.user, data=form.cleaned_data)
+            with transaction.atomic():
+                saved = services.save_revision(
+                    innovation=innovation,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    reply=form.cleaned_data.get("reply") or "",
+                    seen=form.cleaned_data["seen"],
+                )
+                if submitting:
+                    services.submit_revision(revision=saved, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Update saved. The published text stays until the ministry approves it."),
-            )
+            if submitting:
+                messages.success(
+                    request, _("Update submitted. The ministry's reviewers have been told.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Update saved, not submitted yet: press “Submit the update for review” "
+                        "when it is ready. The published text stays until the ministry "
+                        "approves it."
+                    ),
+                )
             return redirect("innovations:mine_detail", slug=slug)
     return render(
         request,
         "innovations/innovation_form.html",
-        {"form": form, "mode": "revise", "innovation": innovation},
+        {
+            "form": form,
+            "mode": "revise",
+            "innovation": innovation,
+            "request_note": revision.note if answering and revision else "",
+            "changes_since_request": workflow.changes_since_request(innovation, revision)
+            if answering
+            else None,
+        },
     )
 
 

@@ -96,6 +96,38 @@ def last_decision(innovation: Innovation) -> AuditEvent | None:
     return history(innovation).filter(action__in=DECIDED_ACTIONS).last()
 
 
+def last_event_id(innovation: Innovation) -> int:
+    """The newest event of the innovation and its updates: what an edit form was built on."""
+    latest = history(innovation).order_by("-created_at", "-id").values_list("pk", flat=True)
+    return latest.first() or 0
+
+
+def submission_reply(
+    innovation: Innovation, revision: InnovationRevision | None = None
+) -> AuditEvent | None:
+    """The submission event carrying the innovator's reply to the last change request.
+
+    Only while the innovation (or the update) waits for review after such a request.
+    """
+    target: models.Model = revision if revision is not None else innovation
+    waiting = (
+        revision.status == RevisionStatus.SUBMITTED
+        if revision is not None
+        else innovation.status == InnovationStatus.SUBMITTED
+    )
+    if not waiting or target.requested_snapshot is None:  # type: ignore[attr-defined]
+        return None
+    action = "revision_submitted" if revision is not None else "innovation_submitted"
+    event = (
+        events_of(target)
+        .filter(action=action)
+        .select_related("actor", "actor__institution")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return event if event is not None and event.note else None
+
+
 def open_revision(innovation: Innovation) -> InnovationRevision | None:
     return innovation.revisions.filter(status__in=OPEN_REVISION_STATUSES).first()
 
@@ -150,10 +182,26 @@ def _display(name: str, value: Any) -> str:
 
 def changes(innovation: Innovation, revision: InnovationRevision) -> list[Change]:
     """Only the fields the update changes: their label, the published and the proposed value."""
-    current = innovation_data(innovation)
+    return diff(innovation_data(innovation), revision.data)
+
+
+def changes_since_request(
+    innovation: Innovation, revision: InnovationRevision | None = None
+) -> list[Change] | None:
+    """What the innovator changed since the ministry asked for changes (to the update if
+    one is given); None when no request left a snapshot to compare with."""
+    target = revision if revision is not None else innovation
+    if target.requested_snapshot is None:
+        return None
+    now = revision.data if revision is not None else innovation_data(innovation)
+    return diff(target.requested_snapshot, now)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+    """The fields whose values differ, each with its label and both values for display."""
     rows = []
     for name in [*EDITABLE_FIELDS, "sdg_numbers"]:
-        old, new = current.get(name), revision.data.get(name)
+        old, new = before.get(name), after.get(name)
         if old == new or (old in (None, "") and new in (None, "")):
             continue
         label = (

@@ -246,3 +246,83 @@ def test_the_demo_story_has_a_submission_and_an_update_waiting(settings, reviewe
     assert [c.label for c in response.context["changes"]] == ["Results"]
     queue = reviewer.get("/innovations/review/").content.decode()
     assert queue.index("Si Jaga Hutan") < queue.index("Menggapai Mimpi Sahabat Rimba")
+
+
+# Resubmissions after a change request -------------------------------------------------
+
+
+def test_a_change_request_keeps_the_text_it_was_made_on(ministry, innovator_diy, submitted):
+    services.decide(innovation=submitted, by=ministry, decision="request_changes", note="Foto?")
+    submitted.refresh_from_db()
+    assert submitted.requested_snapshot == innovation_data(submitted)
+    services.submit_innovation(innovation=submitted, by=innovator_diy)
+    services.decide(innovation=submitted, by=ministry, decision="approve", note="")
+    assert Innovation.objects.get(pk=submitted.pk).requested_snapshot is None  # round closed
+
+
+def test_the_reviewer_sees_what_changed_since_the_request_and_the_reply(
+    reviewer, ministry, innovator_diy, submitted
+):
+    services.decide(innovation=submitted, by=ministry, decision="request_changes", note="Foto?")
+    services.update_innovation(
+        innovation=submitted,
+        by=innovator_diy,
+        data={**innovation_data(submitted), "results": "Ada foto kegiatan.", "sdgs": [3]},
+        reply="Foto sudah dilampirkan.",
+    )
+    services.submit_innovation(innovation=submitted, by=innovator_diy)
+    response = reviewer.get(f"/innovations/review/{submitted.slug}/")
+    page = response.content.decode()
+    assert [(c.label, c.old, c.new) for c in response.context["changes_since_request"]] == [
+        ("Results", "Hasil yang dicapai.", "Ada foto kegiatan.")
+    ]
+    answer = page.split('id="answer"')[1].split("</section>")[0]
+    assert "Foto?" in answer and "Foto sudah dilampirkan." in answer
+    assert answer.count('class="change-row"') == 1
+    assert "When changes were requested" in answer
+    # The reply is on the timeline too, with the resubmission.
+    timeline = page.split('<h2 class="h5 mt-4">History</h2>')[1]
+    assert "Foto sudah dilampirkan." in timeline
+
+
+def test_a_resubmission_without_a_reply_or_changes_says_so(
+    reviewer, ministry, innovator_diy, submitted
+):
+    services.decide(innovation=submitted, by=ministry, decision="request_changes", note="Foto?")
+    services.submit_innovation(innovation=submitted, by=innovator_diy)
+    page = reviewer.get(f"/innovations/review/{submitted.slug}/").content.decode()
+    assert "no reply was written" in page
+    assert "Nothing was changed since the change request." in page
+
+
+def test_a_first_submission_has_no_answer_section(reviewer, submitted):
+    response = reviewer.get(f"/innovations/review/{submitted.slug}/")
+    assert response.context["changes_since_request"] is None
+    assert 'id="answer"' not in response.content.decode()
+
+
+def test_the_reviewer_sees_what_an_update_changed_since_the_request(
+    reviewer, ministry, innovator_diy, revised
+):
+    services.decide(innovation=revised, by=ministry, decision="request_changes", note="Angka?")
+    revision = InnovationRevision.objects.get()
+    assert revision.requested_snapshot == revision.data
+    services.save_revision(
+        innovation=revised,
+        by=innovator_diy,
+        data={**revision.data, "results": "Naik 40%.", "sdgs": revision.data["sdg_numbers"]},
+        reply="Angka ditambah.",
+    )
+    services.submit_revision(revision=revision, by=innovator_diy)
+    response = reviewer.get(f"/innovations/review/{revised.slug}/")
+    page = response.content.decode()
+    # Against the published text, as before, and against the text the request was made on.
+    assert [(c.old, c.new) for c in response.context["changes"]] == [
+        ("Hasil yang dicapai.", "Naik 40%.")
+    ]
+    assert [(c.old, c.new) for c in response.context["changes_since_request"]] == [
+        ("Hasil yang lebih baik.", "Naik 40%.")
+    ]
+    assert "Angka ditambah." in page.split('id="answer"')[1]
+    told = Notification.objects.filter(kind="innovation_submitted", user=ministry).latest("pk")
+    assert "Angka ditambah." in told.body

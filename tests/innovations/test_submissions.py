@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 
 from innovations import services
 from innovations.models import Innovation, InnovationRevision
-from innovations.workflow import events_of, innovation_data
-from jipp.models import Notification, Role
+from innovations.workflow import events_of, innovation_data, last_event_id
+from jipp.models import AuditEvent, Notification, Role
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_a_colleague_edits_the_institutions_draft(
 ):
     draft = make_innovation("Draf", status="draft", innovator=innovator_diy.institution)
     response = client_for(colleague).post(
-        f"/innovations/{draft.slug}/edit/", form_data(title="Draf Baru", sdgs=["4"])
+        f"/innovations/{draft.slug}/edit/", form_data(title="Draf Baru", sdgs=["4"], seen="0")
     )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -319,6 +319,7 @@ def test_an_update_stays_private_until_approved(
         replication_requirements=approved.replication_requirements,
         contact_email="",
         sdgs=["15", "8"],
+        seen="0",
     )
     assert innovator.post(f"/innovations/{approved.slug}/revise/", data).status_code == 302
     revision = InnovationRevision.objects.get()
@@ -382,3 +383,185 @@ def test_an_innovation_has_at_most_one_open_update(approved):
     approved.revisions.create(data={}, status="rejected")
     with pytest.raises(IntegrityError), transaction.atomic():
         approved.revisions.create(data={}, status="submitted")
+
+
+# Change requests answered in place ----------------------------------------------------
+
+
+@pytest.fixture
+def returned(innovator_diy, ministry, make_innovation):
+    """A submission the ministry sent back with a note."""
+    innovation = make_innovation("Draf", status="draft", innovator=innovator_diy.institution)
+    services.submit_innovation(innovation=innovation, by=innovator_diy)
+    services.decide(
+        innovation=innovation, by=ministry, decision="request_changes", note="Tambah foto."
+    )
+    innovation.refresh_from_db()
+    return innovation
+
+
+def edit_data(innovation, form_data, **overrides) -> dict:
+    """The innovation's own values as the edit form posts them, with what the test changes."""
+    values = innovation_data(innovation)
+    return form_data(
+        **{
+            "title": values["title"],
+            "category": str(values["category"]),
+            "sdgs": [str(n) for n in values["sdg_numbers"]],
+            "phase": values["phase"],
+            "launched_year": str(values["launched_year"]),
+            "summary": values["summary"],
+            "problem": values["problem"],
+            "solution": values["solution"],
+            "results": values["results"],
+            "replication_requirements": values["replication_requirements"],
+            "contact_email": values["contact_email"],
+            "seen": str(last_event_id(innovation)),
+            **overrides,
+        }
+    )
+
+
+def test_the_edit_form_shows_the_reviewers_note_and_asks_for_a_reply(returned, english):
+    response = english.get(f"/innovations/{returned.slug}/edit/")
+    page = response.content.decode()
+    assert "The reviewer asked for changes" in page and "Tambah foto." in page
+    assert 'name="reply"' in page
+    assert page.index('name="reply"') < page.index('name="title"')  # the answer comes first
+    assert 'name="then" value="submit"' in page
+
+
+def test_a_draft_never_reviewed_has_no_reply_field(innovator_diy, make_innovation):
+    draft = make_innovation("Draf", status="draft", innovator=innovator_diy.institution)
+    page = client_for(innovator_diy).get(f"/innovations/{draft.slug}/edit/").content.decode()
+    assert 'name="reply"' not in page and "reviewer asked" not in page
+
+
+def test_saving_says_it_is_not_submitted_and_offers_the_submit_button(
+    returned, innovator_diy, english, form_data
+):
+    data = edit_data(returned, form_data, results="Ada foto.", reply="Foto sudah ditambah.")
+    response = english.post(f"/innovations/{returned.slug}/edit/", data, follow=True)
+    page = response.content.decode()
+    assert "It is not submitted yet" in page
+    assert f'action="/innovations/{returned.slug}/submit/"' in page
+    assert "Your reply to the reviewer" in page and "Foto sudah ditambah." in page
+    returned.refresh_from_db()
+    assert returned.status == "changes_requested"
+    assert (returned.results, returned.reply) == ("Ada foto.", "Foto sudah ditambah.")
+    # The innovator sees what they changed since the request, as the reviewer will.
+    changes = response.context["changes_since_request"]
+    assert [(c.label, c.old, c.new) for c in changes] == [
+        ("Results", "Hasil yang dicapai.", "Ada foto.")
+    ]
+
+
+def test_the_reply_goes_with_the_resubmission_to_the_reviewers(
+    returned, innovator_diy, ministry, form_data, committed
+):
+    client = client_for(innovator_diy)
+    client.post(
+        f"/innovations/{returned.slug}/edit/",
+        edit_data(returned, form_data, results="Ada foto.", reply="Foto sudah ditambah."),
+    )
+    with committed():
+        assert client.post(f"/innovations/{returned.slug}/submit/").status_code == 302
+    returned.refresh_from_db()
+    assert (returned.status, returned.reply) == ("submitted", "")  # the reply moved on
+    event = events_of(returned).filter(action="innovation_submitted").last()
+    assert event.note == "Foto sudah ditambah."
+    told = Notification.objects.filter(kind="innovation_submitted", user=ministry).latest("pk")
+    assert "Foto sudah ditambah." in told.body
+
+
+def test_save_and_submit_does_both_at_once(returned, innovator_diy, form_data):
+    data = edit_data(returned, form_data, results="Ada foto.", reply="Sudah.", then="submit")
+    response = client_for(innovator_diy).post(f"/innovations/{returned.slug}/edit/", data)
+    assert response.status_code == 302
+    returned.refresh_from_db()
+    assert (returned.status, returned.results) == ("submitted", "Ada foto.")
+    assert events_of(returned).filter(action="innovation_submitted").last().note == "Sudah."
+
+
+def test_an_overlong_reply_is_refused_and_nothing_is_saved(returned, innovator_diy, form_data):
+    before = AuditEvent.objects.count()
+    data = edit_data(returned, form_data, results="Ada foto.", reply="x" * 5001, then="submit")
+    response = client_for(innovator_diy).post(f"/innovations/{returned.slug}/edit/", data)
+    assert response.status_code == 200
+    assert "reply" in response.context["form"].errors
+    returned.refresh_from_db()
+    assert (returned.status, returned.results, returned.reply) == (
+        "changes_requested",
+        "Hasil yang dicapai.",
+        "",
+    )
+    assert AuditEvent.objects.count() == before
+    with pytest.raises(ValidationError, match="too long"), translation.override("en"):
+        services.update_innovation(
+            innovation=returned, by=innovator_diy, data=innovation_data(returned), reply="x" * 5001
+        )
+
+
+def test_a_stale_edit_is_refused_naming_who_changed_it(
+    returned, innovator_diy, colleague, form_data, english
+):
+    mine = edit_data(returned, form_data, results="Versi saya.")  # read before the colleague
+    client_for(colleague).post(
+        f"/innovations/{returned.slug}/edit/",
+        edit_data(returned, form_data, results="Versi Sekar."),
+    )
+    response = english.post(f"/innovations/{returned.slug}/edit/", mine)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "changed this innovation" in page and "Nothing was saved" in page
+    assert "Versi saya." in page  # what was typed stays in the form
+    assert Innovation.objects.get(pk=returned.pk).results == "Versi Sekar."
+
+
+def test_an_edit_form_without_its_version_saves_nothing(returned, innovator_diy, form_data):
+    data = edit_data(returned, form_data, results="Ada foto.")
+    del data["seen"]
+    response = client_for(innovator_diy).post(f"/innovations/{returned.slug}/edit/", data)
+    assert response.status_code == 200 and "seen" in response.context["form"].errors
+    assert Innovation.objects.get(pk=returned.pk).results == "Hasil yang dicapai."
+
+
+def test_a_refused_submission_keeps_no_edit(approved, english, form_data):
+    """Save and submit is one step: an update refused on submission is not kept either."""
+    data = edit_data(approved, form_data, then="submit")  # changes nothing
+    response = english.post(f"/innovations/{approved.slug}/revise/", data)
+    assert response.status_code == 200
+    assert "The update changes nothing yet." in response.content.decode()
+    assert not InnovationRevision.objects.exists()
+
+
+def test_the_page_says_why_no_update_can_be_proposed(innovator_diy, approved, english):
+    revision = approved.revisions.create(
+        data={**innovation_data(approved), "results": "Baru."}, status="draft"
+    )
+    services.submit_revision(revision=revision, by=innovator_diy)
+    page = english.get(f"/innovations/mine/{approved.slug}/").content.decode()
+    assert f"/innovations/{approved.slug}/revise/" not in page
+    assert "An update already waits for the ministry's review" in page
+
+
+def test_a_change_request_to_an_update_is_answered_in_place(
+    innovator_diy, ministry, approved, english, form_data
+):
+    revision = approved.revisions.create(
+        data={**innovation_data(approved), "results": "Baru."}, status="draft"
+    )
+    services.submit_revision(revision=revision, by=innovator_diy)
+    services.decide(innovation=approved, by=ministry, decision="request_changes", note="Angka?")
+    page = english.get(f"/innovations/{approved.slug}/revise/").content.decode()
+    assert "Angka?" in page and 'name="reply"' in page
+    data = edit_data(approved, form_data, results="Naik 40%.", reply="Angka ditambah.")
+    data["then"] = "submit"
+    assert english.post(f"/innovations/{approved.slug}/revise/", data).status_code == 302
+    revision.refresh_from_db()
+    assert (revision.status, revision.reply, revision.data["results"]) == (
+        "submitted",
+        "",
+        "Naik 40%.",
+    )
+    assert events_of(revision).filter(action="revision_submitted").last().note == "Angka ditambah."
