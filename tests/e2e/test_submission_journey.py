@@ -62,20 +62,37 @@ def test_an_innovation_goes_from_draft_to_the_public_registry(
     decide(reviewer, "request_changes", "Tambahkan jumlah bibit per desa.")
     expect(reviewer.locator(".alert-success")).to_be_visible()
 
-    # The innovator reads the note in the inbox, edits and resubmits.
+    # The innovator reads the note in the inbox, and again in the edit form, where they
+    # answer it; saving says it is not submitted yet, and the page offers the button.
     innovator.goto("/inbox/")
     expect(innovator.get_by_text(TITLE).first).to_be_visible()
     innovator.goto("/innovations/mine/")
     innovator.get_by_role("link", name=TITLE).first.click()
     expect(innovator.get_by_text("Tambahkan jumlah bibit per desa.").first).to_be_visible()
     innovator.get_by_role("link", name=re.compile("^(Ubah|Edit)$")).click()
+    expect(innovator.locator("main .alert-warning")).to_contain_text(
+        "Tambahkan jumlah bibit per desa."
+    )
     innovator.locator("#id_results").fill("Ribuan bibit ditanam warga; 200 bibit per desa.")
-    innovator.locator("main form button[type='submit']").click()
+    innovator.locator("#id_reply").fill("Jumlah bibit per desa sudah ditambahkan di Hasil.")
+    assert_accessible(innovator)
+    innovator.get_by_role("button", name="Simpan draf").click()
+    expect(innovator.locator(".messages")).to_contain_text("belum diajukan")
+    expect(
+        innovator.get_by_text("Jumlah bibit per desa sudah ditambahkan di Hasil.")
+    ).to_be_visible()
+    assert_accessible(innovator)
     innovator.locator('form[action$="/submit/"] button').click()
+    expect(innovator.locator(".messages")).to_contain_text("Diajukan")
 
-    # The ministry approves.
+    # The ministry sees what changed since its request, and the reply; then approves.
     reviewer.goto("/innovations/review/")
     reviewer.get_by_role("link", name=TITLE).click()
+    answer = reviewer.locator("#answer")
+    expect(answer).to_contain_text("Jumlah bibit per desa sudah ditambahkan di Hasil.")
+    expect(answer.locator("tr.change-row")).to_have_count(1)
+    expect(answer.locator("tr.change-row ins")).to_contain_text("200 bibit per desa")
+    assert_accessible(reviewer)
     decide(reviewer, "approve")
     expect(reviewer.locator(".alert-success")).to_be_visible()
 
