@@ -82,3 +82,15 @@ def test_a_signed_in_user_who_switches_gets_email_in_that_language(bappeda_kalse
     client_for(bappeda_kalsel).post("/i18n/setlang/", {"language": "en", "next": "/"})
     bappeda_kalsel.refresh_from_db()
     assert bappeda_kalsel.language == "en"
+
+
+@pytest.mark.django_db
+def test_the_switch_comes_back_to_the_same_address_with_its_query_string(client):
+    page = client.get("/innovations/?q=air&province=63").content.decode()
+    assert 'name="next" value="/innovations/?q=air&amp;province=63"' in page
+
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/innovations/?q=air&province=63"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/innovations/?q=air&province=63"
