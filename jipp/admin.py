@@ -71,7 +71,17 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "subject", "recipient", "channel", "status", "attempts"]
+    # "Failed" in the status filter lists what failed, with why (last_error).
+    list_display = [
+        "created_at",
+        "kind",
+        "subject",
+        "recipient",
+        "channel",
+        "status",
+        "attempts",
+        "last_error",
+    ]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["subject", "email", "user__username", "dedupe_key"]
     list_select_related = ["user"]
@@ -86,6 +96,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "url",
         "attachment_name",
         "dedupe_key",
+        "language",
         "channel",
         "status",
         "attempts",

@@ -51,9 +51,11 @@ def _send_digest(user_id: int, local_date: str) -> bool:
         return False
     user = User.objects.get(pk=user_id)
     with translation.override(user.language):
-        subject = ngettext("JIPP: %(count)d reminder", "JIPP: %(count)d reminders", len(rows)) % {
-            "count": len(rows)
-        }
+        subject = ngettext(
+            "JIPP: %(count)d reminder or message",
+            "JIPP: %(count)d reminders and messages",
+            len(rows),
+        ) % {"count": len(rows)}
         body = render_to_string("emails/digest.txt", {"rows": rows, "site_url": settings.SITE_URL})
     notify(
         user=user,

@@ -21,7 +21,10 @@ def absolute(url: str) -> str:
 
 def send_notification_email(notification: Notification) -> None:
     """Send one outbox row; raises on a mail-server error (the caller retries)."""
-    language = notification.user.language if notification.user else settings.LANGUAGE_CODE
+    # The frame of the e-mail in the language its text was written in.
+    language = notification.language or (
+        notification.user.language if notification.user else settings.LANGUAGE_CODE
+    )
     with translation.override(language):
         context = {
             "notification": notification,

@@ -181,7 +181,7 @@ class User(AbstractUser):
         choices=[("id", "Indonesia"), ("en", "English")],
     )
     reminder_channel = models.CharField(
-        _("reminders by"),
+        _("reminders and messages by"),
         max_length=10,
         choices=NotificationChannel.choices,
         default=NotificationChannel.EMAIL,
@@ -280,6 +280,9 @@ class Notification(models.Model):
     attachment_name = models.CharField(_("attachment name"), max_length=100, blank=True)
     attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
+    # The language the subject and body were written in ("" for rows older than this
+    # field): the inbox says so when it is not the page's language.
+    language = models.CharField(_("language"), max_length=5, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=NotificationStatus.choices, db_index=True

@@ -1,4 +1,5 @@
-"""The signed-in user's own preferences: how reminders reach them, the language of e-mail."""
+"""The signed-in user's own preferences: how reminders and plan messages reach them, the
+language of e-mail."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from jipp.models import ZONE_LABELS, NotificationChannel, User
 
 class PreferencesForm(forms.ModelForm):
     reminder_channel = forms.ChoiceField(
-        label=gettext_lazy("Stage reminders"),
+        label=gettext_lazy("Reminders and messages"),
         choices=NotificationChannel.choices,
         widget=forms.RadioSelect,
     )

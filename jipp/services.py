@@ -6,6 +6,7 @@ Each function is one transaction; side effects (queuing a send) wait for commit.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import partial
@@ -66,6 +67,28 @@ def unique_slug(
     return candidate
 
 
+# Line breaks, tabs and other control characters (C0, DEL, C1, the Unicode line and
+# paragraph separators): a mail header refuses them, and a subject is one line.
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str, limit: int = 255) -> str:
+    """A notification's subject as one line: control characters and runs of spaces
+    become one space. Every subject goes through it where notifications are made."""
+    return " ".join(_NOT_ONE_LINE.sub(" ", text).split())[:limit].rstrip()
+
+
+def written_in() -> str:
+    """The language the text being written is in: the active one (callers override it
+    with the recipient's language)."""
+    try:
+        return translation.get_supported_language_variant(
+            translation.get_language() or settings.LANGUAGE_CODE
+        )
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def _queue_send(notification_id: int) -> None:
     from jipp.tasks import send_notification
 
@@ -107,12 +130,13 @@ def notify(
             "user": user,
             "email": address,
             "kind": kind,
-            "subject": subject[:255],
+            "subject": one_line(subject),
             "body": body,
             "url": url,
             "attachment": attachment,
             "attachment_name": attachment_name,
             "attachment_type": attachment_type,
+            "language": written_in(),
             "channel": channel,
             "status": NotificationStatus.PENDING
             if channel == NotificationChannel.EMAIL

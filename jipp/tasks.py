@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from jipp import digests, emails
@@ -21,8 +22,24 @@ from jipp.models import Export, Notification, NotificationChannel, NotificationS
 
 logger = logging.getLogger(__name__)
 
-# What a mail server or the network raises; anything else is a bug and is not retried.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+def is_permanent(error: Exception) -> bool:
+    """Whether sending this message can never succeed, however often it is tried.
+
+    Permanent: a header Django refuses (a line break in the subject of an old row), an
+    address that cannot be written (both ValueError), a recipient or a message the
+    server refuses with a 5xx answer. Everything else (no connection, a timeout, a 4xx
+    answer, the server refusing our own sender or login) is the mail system's state,
+    and is tried again with the backoff.
+    """
+    if isinstance(error, ValueError):  # BadHeaderError, UnicodeError, "Invalid address"
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return False
 
 
 def backoff(attempts: int) -> timedelta:
@@ -54,7 +71,11 @@ def _claim(ids: list[int]) -> list[Notification]:
 def _send(notification: Notification) -> str:
     try:
         emails.send_notification_email(notification)
-    except MAIL_ERRORS as error:
+    except Exception as error:
+        # Whatever one row raises is that row's outcome: it never leaves the row
+        # `sending` nor stops the rest of a chunk.
+        if not isinstance(error, (smtplib.SMTPException, OSError, ValueError)):
+            logger.exception("notification %s: unexpected error while sending", notification.pk)
         return _record_failure(notification, error)
     # Marked sent at once, row by row: if the worker dies, at most this one message can
     # go out twice (DESIGN.md section 4), never the rest of a batch.
@@ -76,21 +97,45 @@ def send_notifications(notification_ids: list[int]) -> int:
     """Send many at once: one claim for all of them, then each marked as it goes.
 
     For the reminder sweep's chunks, where the per-message claim was most of the cost.
+    A slow mail server must not let the chunk's later claims go stale (the sweep would
+    hand them to another worker while this one still holds them): past half the claim
+    timeout, the rest is given back to the outbox and queued again.
     """
-    return sum(_send(row) == "sent" for row in _claim(notification_ids))
+    rows = _claim(notification_ids)
+    started = time.monotonic()
+    budget = settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS / 2
+    sent = 0
+    for index, row in enumerate(rows):
+        if time.monotonic() - started > budget:
+            _release(rows[index:])
+            break
+        sent += _send(row) == "sent"
+    return sent
+
+
+def _release(rows: list[Notification]) -> None:
+    Notification.objects.filter(
+        pk__in=[row.pk for row in rows], status=NotificationStatus.SENDING
+    ).update(status=NotificationStatus.PENDING, next_attempt_at=timezone.now(), claimed_at=None)
 
 
 def _record_failure(notification: Notification, error: Exception) -> str:
     attempts = notification.attempts + 1
-    failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+    permanent = is_permanent(error)
+    failed = permanent or attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+    reason = f"{type(error).__name__}: {error}"
+    if permanent:
+        reason = f"Not retried, the message cannot be sent as it is. {reason}"
     Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
         status=NotificationStatus.FAILED if failed else NotificationStatus.PENDING,
         attempts=attempts,
-        last_error=f"{type(error).__name__}: {error}"[:2000],
+        last_error=reason[:2000],
         next_attempt_at=None if failed else timezone.now() + backoff(attempts),
     )
     logger.warning("notification %s attempt %s failed: %s", notification.pk, attempts, error)
-    return "failed" if failed else "retry"
+    if failed:
+        return "failed"
+    return "retry"
 
 
 @shared_task
@@ -100,9 +145,23 @@ def requeue_notifications() -> int:
     grace = timedelta(seconds=settings.NOTIFICATION_QUEUE_GRACE_SECONDS)
     stale = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
     with transaction.atomic():
-        # A worker that died mid-send leaves its claim behind; give the row back.
-        Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=stale).update(
-            status=NotificationStatus.PENDING, next_attempt_at=now
+        # A worker that died mid-send leaves its claim behind: the row comes back with
+        # one attempt used, so a message that stops its worker every time ends `failed`.
+        stale_claims = Notification.objects.filter(
+            status=NotificationStatus.SENDING, claimed_at__lt=stale
+        )
+        lost = "The sending worker stopped before finishing (claim expired)."
+        stale_claims.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS - 1).update(
+            status=NotificationStatus.FAILED,
+            attempts=F("attempts") + 1,
+            last_error=lost,
+            next_attempt_at=None,
+        )
+        stale_claims.update(
+            status=NotificationStatus.PENDING,
+            attempts=F("attempts") + 1,
+            last_error=lost,
+            next_attempt_at=now,
         )
     due = list(
         Notification.objects.filter(

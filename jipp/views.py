@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -14,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jipp import services
 from jipp.access import AuthedRequest
-from jipp.models import Notification, Province, User
+from jipp.models import ZONE_LABELS, Notification, Province, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -68,12 +71,39 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
     rows = Notification.objects.for_inbox(request.user).only(
-        "id", "kind", "subject", "body", "url", "created_at", "read_at", "channel", "status"
+        "id",
+        "kind",
+        "subject",
+        "body",
+        "url",
+        "created_at",
+        "read_at",
+        "channel",
+        "status",
+        "language",
     )
+    # The user's province's zone, read with the rows rather than by a query of its own.
+    rows = rows.annotate(zone=F("user__province__timezone"))
     if request.GET.get("show") == "unread":
         rows = rows.unread()
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(request, "jipp/inbox.html", {"page": page, "show": request.GET.get("show")})
+    # Times on the user's province's clock, labelled WIB/WITA/WIT (WIB without a province).
+    listed = list(page.object_list)
+    zone = (getattr(listed[0], "zone", None) if listed else None) or settings.TIME_ZONE
+    language = translation.get_language()
+    context = {
+        "page": page,
+        "show": request.GET.get("show"),
+        "zone": zone,
+        "zone_label": ZONE_LABELS.get(zone, "WIB"),
+        # Rows keep the language they were written in; the page names it when it differs.
+        "other_language": {
+            row.pk
+            for row in listed
+            if row.language != language and row.language in dict(settings.LANGUAGES)
+        },
+    }
+    return render(request, "jipp/inbox.html", context)
 
 
 @login_required
@@ -90,10 +120,29 @@ def notification_open(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("inbox")
 
 
+# An id as the inbox's forms send it: ASCII digits within PostgreSQL's bigint. Arabic-Indic,
+# full-width or superscript digits pass str.isdigit() but are no id.
+NOTIFICATION_ID = re.compile(r"[0-9]{1,18}")
+
+
 @require_POST
 @login_required
 def inbox_mark_read(request: AuthedRequest) -> HttpResponse:
-    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isdigit()]
+    """Mark the posted notifications read, or all of them when none is posted."""
+    posted = request.POST.getlist("id")
+    if not all(NOTIFICATION_ID.fullmatch(pk) for pk in posted):
+        # Never "all" because the ids were unreadable: nothing changes, the page says why.
+        messages.error(
+            request,
+            _(
+                "Nothing was marked as read: a notification was not recognised. "
+                "Reload the inbox and try again."
+            ),
+        )
+        response = inbox(request)
+        response.status_code = 400
+        return response
+    ids = [int(pk) for pk in posted]
     count = services.mark_read(user=request.user, notification_ids=ids or None)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("inbox")

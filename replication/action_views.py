@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jipp.access import AuthedRequest
@@ -32,17 +33,17 @@ def _act(
     plan: ReplicationPlan,
     action: str,
     call: Callable[[], Any],
-    success: str,
+    success: str | Callable[[Any], str],
 ) -> HttpResponse:
     try:
-        call()
+        result = call()
     except ValidationError as error:
         if any(request.POST.get(name) for name in TYPED):
             posted = {"action": action, "data": request.POST, "errors": error.messages}
             return render_plan(request, plan, posted=posted)
         messages.error(request, " ".join(error.messages))
         return redirect(plan)
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return redirect(plan)
 
 
@@ -265,6 +266,17 @@ def due_date_decide(request: AuthedRequest, pk: int, request_id: int) -> HttpRes
     )
 
 
+def _message_posted(result: tuple[Any, int]) -> str:
+    _message, told = result
+    if not told:
+        return _("Message posted. Nobody else on this plan has an account to tell yet.")
+    return ngettext(
+        "Message posted. %(count)d person on this plan has been told.",
+        "Message posted. %(count)d people on this plan have been told.",
+        told,
+    ) % {"count": told}
+
+
 @require_POST
 @login_required
 def message_post(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -274,5 +286,5 @@ def message_post(request: AuthedRequest, pk: int) -> HttpResponse:
         plan,
         "message_post",
         lambda: services.post_message(plan=plan, by=request.user, body=_text(request, "body")),
-        _("Message posted."),
+        _message_posted,
     )

@@ -13,6 +13,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from jipp.services import one_line
 from replication.models import ReminderKind, Stage, StageKind, StageStatus
 from replication.notices import plan_title
 
@@ -78,4 +79,4 @@ def build(stage: Stage, kind: str, today: date) -> Text:
             % values
         )
     body = "\n\n".join([lead, _("Stage status: %(status)s.") % values])
-    return Text(subject[:255], body, url)
+    return Text(one_line(subject), body, url)

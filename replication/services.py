@@ -398,11 +398,19 @@ def cancel_plan(*, plan: ReplicationPlan, by: User, reason: str) -> ReplicationP
 
 
 @transaction.atomic
-def post_message(*, plan: ReplicationPlan, by: User, body: str) -> PlanMessage:
-    """A message on the plan from anyone who may see it."""
+def post_message(*, plan: ReplicationPlan, by: User, body: str) -> tuple[PlanMessage, int]:
+    """A message on the plan from anyone who may see it; the other parties are told.
+
+    Returns the message and how many people were told (the author never is).
+    """
     if not ReplicationPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
         raise PermissionDenied(_("You cannot write on this plan."))
     body = body.strip()
     if not body:
         raise ValidationError(_("Write a message."))
-    return PlanMessage.objects.create(plan=plan, author=by, body=body[:5000])
+    message = PlanMessage.objects.create(
+        plan=ReplicationPlan.objects.select_related("province", "innovation").get(pk=plan.pk),
+        author=by,
+        body=body[:5000],
+    )
+    return message, notices.tell_about_message(message)

@@ -195,6 +195,7 @@ def _notifications(reminders: list[Reminder], now: datetime) -> list[Notificatio
                     body=text.body,
                     url=text.url,
                     dedupe_key=dedupe_key(reminder, user),
+                    language=user.language,
                     channel=channel,
                     status=NotificationStatus.PENDING if email else NotificationStatus.HELD,
                     next_attempt_at=now if email else None,

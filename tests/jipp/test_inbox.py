@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from jipp import services
 from jipp.models import Notification
@@ -56,7 +59,7 @@ def test_marking_one_or_all_as_read(bappeda_kalsel, bappeda_jateng):
     first, second = _notify(bappeda_kalsel, "a"), _notify(bappeda_kalsel, "b")
     foreign = _notify(bappeda_jateng, "c")
     client = client_for(bappeda_kalsel)
-    client.post("/inbox/read/", {"id": [first.pk, foreign.pk, "x"]})
+    client.post("/inbox/read/", {"id": [first.pk, foreign.pk]})
     assert Notification.objects.filter(read_at__isnull=False).get() == first
 
     client.post("/inbox/read/")
@@ -95,3 +98,89 @@ def test_the_account_list_takes_the_same_number_of_queries_for_few_or_many(
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/accounts/users/").status_code == 200
     assert len(queries) <= 9
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["\u0661\u0662", "\uff11\uff12", "\u00b2", "x", "-1", "99999999999999999999", " 12"],
+)
+def test_an_id_that_is_not_plain_digits_is_refused_clearly_and_nothing_is_marked(
+    bappeda_kalsel, bad
+):
+    mine = _notify(bappeda_kalsel, "a")
+    client = client_for(bappeda_kalsel)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post("/inbox/read/", {"id": [mine.pk, bad]})
+    assert response.status_code == 400
+    assert "Nothing was marked as read" in response.content.decode()
+    assert "Subjek a" in response.content.decode()  # the inbox itself, with the reason
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
+def test_an_unreadable_id_alone_never_marks_everything_read(bappeda_kalsel):
+    mine = _notify(bappeda_kalsel, "a")
+    arabic_indic_12 = "\u0661\u0662"
+    assert (
+        client_for(bappeda_kalsel).post("/inbox/read/", {"id": arabic_indic_12}).status_code == 400
+    )
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
+def test_marking_read_is_for_signed_in_users_only(bappeda_kalsel):
+    mine = _notify(bappeda_kalsel, "a")
+    response = client_for(anon_user()).post("/inbox/read/", {"id": mine.pk})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
+def anon_user():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("id", "27 Oktober 2020, 09.30 WITA"), ("en", "27 October 2020, 09.30 WITA")],
+)
+def test_times_are_on_the_users_province_clock_with_its_zone(bappeda_kalsel, language, expected):
+    with time_machine.travel("2020-10-27 01:30Z"):  # 09.30 in Kalimantan Selatan (UTC+8)
+        _notify(bappeda_kalsel, "a")
+    client = client_for(bappeda_kalsel)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert expected in client.get("/inbox/").content.decode()
+
+
+def test_a_user_without_a_province_reads_times_in_wib(ministry):
+    with time_machine.travel("2020-10-27 01:30Z"):
+        _notify(ministry, "a")
+    assert "27 Oktober 2020, 08.30 WIB" in client_for(ministry).get("/inbox/").content.decode()
+
+
+def test_a_row_written_in_another_language_than_the_page_says_so(bappeda_kalsel):
+    with translation.override("en"):
+        english = _notify(bappeda_kalsel, "en", subject="Stage due")
+    with translation.override("id"):
+        _notify(bappeda_kalsel, "id", subject="Tahap jatuh tempo")
+    assert english.language == "en"
+    client = client_for(bappeda_kalsel)
+    page = client.get("/inbox/").content.decode()  # the page in Indonesian
+    assert page.count("Ditulis dalam bahasa Inggris") == 1
+    assert '<span lang="en">Stage due</span>' in page
+    assert "Ditulis dalam bahasa Indonesia" not in page
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/inbox/").content.decode()
+    assert page.count("Written in Indonesian") == 1 and "Written in English" not in page
+
+
+def test_rows_older_than_the_language_field_are_shown_without_a_note(bappeda_kalsel):
+    old = _notify(bappeda_kalsel, "old")
+    Notification.objects.filter(pk=old.pk).update(language="")
+    client = client_for(bappeda_kalsel)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/inbox/").content.decode()
+    assert "Subjek old" in page and "Written in" not in page

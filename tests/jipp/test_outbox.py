@@ -17,7 +17,7 @@ from jipp import services, tasks
 from jipp.celery import app as celery_app
 from jipp.digests import send_due_digests
 from jipp.models import Notification, NotificationStatus
-from tests.support.mail import FailingBackend
+from tests.support.mail import FailingBackend, SmtpServer, closed_port
 
 
 def _notify(user, key="k1", **kwargs):
@@ -223,3 +223,215 @@ def test_a_request_succeeds_with_redis_down_and_the_sweep_sends_later(
     call_command("send_notifications")
     assert wait_for(lambda: Notification.objects.get(pk=notification.pk).status == "sent")
     assert [m.to for m in mail.outbox] == [[ministry.email]]
+
+
+# Permanent and transient mail errors, against a real SMTP server --------------------
+
+
+@pytest.fixture
+def smtp(settings):
+    with SmtpServer() as server:
+        server.use_in(settings)
+        yield server
+
+
+def _row(user, key="old", **fields):
+    """An outbox row as an older release could write it (not through notify)."""
+    values = {
+        "user": user,
+        "email": user.email,
+        "kind": "test",
+        "subject": "Tahap jatuh tempo",
+        "body": "Isi",
+        "dedupe_key": key,
+        "channel": "email",
+        "status": NotificationStatus.PENDING,
+        "next_attempt_at": timezone.now(),
+        **fields,
+    }
+    return Notification.objects.create(**values)
+
+
+@pytest.mark.django_db
+def test_a_subject_with_line_breaks_is_written_on_one_line(ministry):
+    notification, _ = _notify(
+        ministry, subject="Permintaan akun dari Dinas\r\nKesehatan\tKab.\u2028Tapin\x00 "
+    )
+    assert notification.subject == "Permintaan akun dari Dinas Kesehatan Kab. Tapin"
+
+
+def test_one_line_collapses_every_control_character_and_keeps_the_limit():
+    assert services.one_line("a\nb\rc\x0bd\x0ce\x1cf\x85g\u2029h\x7fi") == "a b c d e f g h i"
+    assert services.one_line("  Forum\n\n  FRIPP  ") == "Forum FRIPP"
+    assert len(services.one_line("x " * 300)) <= 255
+
+
+@pytest.mark.django_db
+def test_a_message_the_mail_system_accepts_is_sent_through_real_smtp(ministry, smtp):
+    notification, _ = _notify(ministry)
+    assert tasks.send_notification(notification.pk) == "sent"
+    assert len(smtp.messages) == 1 and b"Subject: Tahap jatuh tempo" in smtp.messages[0]
+
+
+@pytest.mark.django_db
+def test_a_refused_header_fails_at_once_with_its_error(ministry, smtp):
+    # A row of an older release: a line break in its subject, which Django refuses.
+    notification = _row(ministry, subject="Permintaan akun dari Dinas\nKesehatan")
+    assert tasks.send_notification(notification.pk) == "failed"
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.FAILED
+    assert notification.attempts == 1 and notification.next_attempt_at is None
+    assert "BadHeaderError" in notification.last_error
+    assert smtp.messages == []
+
+
+@pytest.mark.django_db
+def test_an_address_that_cannot_be_written_fails_at_once(ministry, smtp):
+    notification = _row(ministry, email="bukan alamat@@example")
+    assert tasks.send_notification(notification.pk) == "failed"
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.FAILED and notification.last_error
+
+
+@pytest.mark.django_db
+def test_a_recipient_the_server_refuses_for_good_fails_at_once(ministry, smtp):
+    smtp.refuse[ministry.email] = "550 5.1.1 No such user here"
+    notification, _ = _notify(ministry)
+    assert tasks.send_notification(notification.pk) == "failed"
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.FAILED and notification.attempts == 1
+    assert "550" in notification.last_error and "No such user" in notification.last_error
+
+
+@pytest.mark.django_db
+def test_a_message_the_server_rejects_for_good_fails_at_once(ministry, smtp):
+    smtp.reject_data = "554 5.7.1 Message refused"
+    notification, _ = _notify(ministry)
+    assert tasks.send_notification(notification.pk) == "failed"
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.FAILED and "554" in notification.last_error
+
+
+@pytest.mark.django_db
+def test_a_4xx_answer_is_retried_with_backoff_and_sent_once_the_server_accepts(ministry, smtp):
+    smtp.refuse[ministry.email] = "451 4.3.0 Mailbox busy, try again later"
+    notification, _ = _notify(ministry)
+    assert tasks.send_notification(notification.pk) == "retry"
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.PENDING and notification.attempts == 1
+    assert notification.next_attempt_at > timezone.now() and "451" in notification.last_error
+    assert tasks.send_notification(notification.pk) == "not claimed"  # not due yet
+
+    smtp.refuse.clear()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert tasks.send_notification(notification.pk) == "sent"
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.SENT and notification.last_error == ""
+    assert len(smtp.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_is_retried_then_failed_after_the_usual_attempts(
+    ministry, settings
+):
+    with SmtpServer() as server:
+        server.use_in(settings)
+    settings.EMAIL_PORT = closed_port()  # connection refused
+    notification, _ = _notify(ministry)
+    results = []
+    for hours in range(5):
+        with time_machine.travel(timezone.now() + timedelta(hours=hours * 3)):
+            results.append(tasks.send_notification(notification.pk))
+    assert results == ["retry", "retry", "retry", "retry", "failed"]
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.FAILED and notification.attempts == 5
+    assert "ConnectionRefusedError" in notification.last_error
+
+
+@pytest.mark.django_db
+def test_one_bad_row_never_holds_back_the_rest_of_its_chunk(ministry, bappeda_kalsel, smtp):
+    smtp.refuse[bappeda_kalsel.email] = "452 4.2.2 Mailbox full"
+    first, _ = _notify(ministry, "first")
+    broken = _row(ministry, key="broken", subject="Baris\nrusak")
+    refused, _ = _notify(bappeda_kalsel, "refused")
+    last, _ = _notify(ministry, "last")
+    assert tasks.send_notifications([first.pk, broken.pk, refused.pk, last.pk]) == 2
+    status = dict(Notification.objects.values_list("dedupe_key", "status"))
+    assert status == {"first": "sent", "broken": "failed", "refused": "pending", "last": "sent"}
+    assert len(smtp.messages) == 2
+
+
+@pytest.mark.django_db
+def test_a_chunk_gives_back_what_it_cannot_send_before_its_claims_go_stale(
+    ministry, smtp, settings
+):
+    settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS = 0  # every claim is at once too old
+    rows = [_notify(ministry, f"k{n}")[0] for n in range(3)]
+    assert tasks.send_notifications([row.pk for row in rows]) == 0
+    assert set(Notification.objects.values_list("status", flat=True)) == {"pending"}
+    assert Notification.objects.filter(claimed_at__isnull=False).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_claim_that_keeps_going_stale_ends_failed(ministry):
+    # A message whose worker dies every time: each recovered claim is an attempt used.
+    notification = _row(ministry, status=NotificationStatus.SENDING, attempts=3)
+    for expected in (NotificationStatus.PENDING, NotificationStatus.FAILED):
+        Notification.objects.filter(pk=notification.pk).update(
+            status=NotificationStatus.SENDING, claimed_at=timezone.now() - timedelta(minutes=11)
+        )
+        tasks.requeue_notifications()
+        notification.refresh_from_db()
+        assert notification.status == expected
+    assert notification.attempts == 5 and "claim expired" in notification.last_error
+
+
+@pytest.mark.django_db
+def test_the_failed_filter_in_admin_shows_what_failed_and_why(ministry, make_user, smtp):
+    operator = make_user("admin", is_staff=True, is_superuser=True)
+    smtp.refuse[ministry.email] = "550 5.1.1 No such user here"
+    failed, _ = _notify(ministry, "gagal", subject="Rencana disetujui")
+    sent, _ = _notify(operator, "terkirim", subject="Terkirim baik")
+    tasks.send_notifications([failed.pk, sent.pk])
+    from tests.conftest import client_for
+
+    html = client_for(operator).get("/admin/jipp/notification/?status__exact=failed").content
+    page = html.decode()
+    assert "Rencana disetujui" in page and "No such user here" in page
+    assert "Terkirim baik" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_account_request_with_a_line_break_leaves_nothing_sending(
+    ministry, make_user, kemenpanrb, settings, request
+):
+    make_user("reviewer2", "ministry", institution=kemenpanrb, language="en")
+    with SmtpServer() as smtp:
+        smtp.use_in(settings)
+        settings.NOTIFICATION_QUEUE_GRACE_SECONDS = 0
+        from django.test import Client
+
+        from jipp.models import Province
+
+        response = Client().post(
+            "/accounts/request/",
+            {
+                "institution_name": "Dinas Kesehatan\r\nKabupaten Tapin",
+                "institution_kind": "regency_gov",
+                "province": Province.objects.get(code="63").pk,
+                "contact_name": "Siti\nRahmah",
+                "contact_email": "siti@tapinkab.go.id",
+                "position": "Kepala\nBagian",
+                "message": "Mohon akun.",
+            },
+        )
+        assert response.status_code == 302
+        request.getfixturevalue("celery_worker")
+        call_command("send_notifications")
+        call_command("send_notifications")
+        assert wait_for(
+            lambda: not Notification.objects.exclude(status=NotificationStatus.SENT).exists()
+        )
+        subjects = [m.split(b"Subject: ", 1)[1].split(b"\r\n", 1)[0] for m in smtp.messages]
+    assert len(subjects) == 2
+    assert all(b"Kesehatan Kabupaten Tapin" in subject for subject in subjects)
