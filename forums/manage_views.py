@@ -65,7 +65,7 @@ def render_manage(
         "session": session,
         "presentations": presentations,
         "participants": participants,
-        "outcomes": outcomes.outcomes_of(session),
+        "outcomes": outcomes.outcomes_seen_by(session, request.user),
         "open": not session.is_closed,
         "held": session.status == ForumStatus.HELD,
         "attendance_choices": ATTENDANCE_CHOICES,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -39,6 +40,23 @@ def outcomes_of(session: ForumSession) -> list[ReplicationPlan]:
         .select_related("innovation", "province")
         .order_by("province__name", "innovation__title", "pk")
     )
+
+
+def outcomes_seen_by(session: ForumSession, user: User | AnonymousUser) -> list[ReplicationPlan]:
+    """The intentions announced, each with `may_open`: whether this user may open its plan.
+
+    One rule for the public session page and the management page: the plan's own
+    visibility, never the page's audience (a forum admin runs forums, not plans).
+    """
+    announced = outcomes_of(session)
+    visible = set(
+        ReplicationPlan.objects.visible_to(user)
+        .filter(pk__in=[plan.pk for plan in announced])
+        .values_list("pk", flat=True)
+    )
+    for plan in announced:
+        plan.may_open = plan.pk in visible  # type: ignore[attr-defined]
+    return announced
 
 
 def next_year(session: ForumSession) -> int:

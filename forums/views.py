@@ -16,7 +16,6 @@ from forums.display import local
 from forums.filters import filtered
 from forums.models import DEFAULT_ZONE, ForumSession
 from jipp.models import Province
-from replication.models import ReplicationPlan
 
 # The months the schedule shows, as the year filter: beyond them the calendar's own
 # arithmetic would leave the dates Python knows (9999-12 has no next month).
@@ -95,12 +94,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for_user(user, pk)
     staff = access.is_staff(user)
     invited = access.is_invited(session, user)
-    visible_plans = set(
-        ReplicationPlan.objects.visible_to(user).filter(forum=session).values_list("pk", flat=True)
-    )
-    announced = outcomes.outcomes_of(session)
-    for plan in announced:
-        plan.may_open = plan.pk in visible_plans  # type: ignore[attr-defined]
+    announced = outcomes.outcomes_seen_by(session, user)
     presentations = session.presentations.select_related(
         "innovation", "innovation__innovator", "innovation__province"
     )
