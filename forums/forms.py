@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forums import programme, services
+from forums import services
 from forums.display import local
 from forums.models import DEFAULT_ZONE, ForumLevel, ForumMode, ForumSession
-from innovations.models import Innovation
 from jipp.models import Institution, Province
+from jipp.pickers import InnovationPickerField, PickerInput, resolve_institution
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -35,9 +35,13 @@ class SessionForm(forms.Form):
         required=False,
         min_value=1,
         max_value=999,
-        help_text=_("The ordinal announced for the year: 6 for the 6th FRIPP."),
+        help_text=_("Optional. For example 6, for the 6th FRIPP of the year."),
+        widget=forms.NumberInput(attrs={"placeholder": _("e.g. 6")}),
     )
-    level = forms.ChoiceField(label=_("Level"), choices=ForumLevel.choices)
+    # National by default: a regional forum also needs its host, so the default saves.
+    level = forms.ChoiceField(
+        label=_("Level"), choices=ForumLevel.choices, initial=ForumLevel.NATIONAL
+    )
     host_province = forms.ModelChoiceField(
         label=_("Host province"),
         queryset=Province.objects.order_by("name"),
@@ -126,28 +130,22 @@ class PageForm(forms.Form):
 class PresentationForm(PageForm):
     id_prefix = "presentation"
 
-    innovation = forms.CharField(
-        label=_("Innovation"),
-        max_length=300,
-        help_text=_(
-            "The exact title, or the address name from its page (e.g. omspan in "
-            "/innovations/omspan/). Approved innovations only."
-        ),
-    )
+    innovation = InnovationPickerField(label=_("Innovation"))
     presenter = forms.CharField(
         label=_("Presenter (institution or role)"), max_length=200, required=False
     )
-
-    def clean_innovation(self) -> Innovation:
-        return programme.find_innovation(self.cleaned_data["innovation"])
 
 
 class InstitutionInviteForm(PageForm):
     id_prefix = "invite"
     institution = forms.CharField(
         label=_("Institution"),
-        max_length=200,
-        help_text=_("Its exact name as in the portal; all its users are invited."),
+        max_length=300,
+        help_text=_(
+            "Type a few letters of its name and choose from the list, or type its exact "
+            "name; all its users are invited."
+        ),
+        widget=PickerInput("pick_institutions", include="#invite_province"),
     )
     province = forms.ModelChoiceField(
         label=_("Province of the institution"),
@@ -161,10 +159,11 @@ class InstitutionInviteForm(PageForm):
         data = super().clean() or {}
         if data.get("institution"):
             province: Province | None = data.get("province")
+            institutions = Institution.objects.all()
+            if province is not None:
+                institutions = institutions.filter(province=province)
             try:
-                data["found"] = programme.find_institution(
-                    data["institution"], province.code if province else ""
-                )
+                data["found"] = resolve_institution(data["institution"], institutions)
             except ValidationError as error:
                 self.add_error("institution", error)
         return data
@@ -190,20 +189,13 @@ class CancelForm(PageForm):
 
 class OutcomeForm(PageForm):
     id_prefix = "outcome"
-    innovation = forms.CharField(
-        label=_("Innovation to replicate"),
-        max_length=300,
-        help_text=_("The exact title or address name of an approved innovation."),
-    )
+    innovation = InnovationPickerField(label=_("Innovation to replicate"))
     province = forms.ModelChoiceField(
         label=_("Announcing province"),
         queryset=Province.objects.order_by("name"),
         required=False,
         empty_label=_("The host province"),
     )
-
-    def clean_innovation(self) -> Innovation:
-        return programme.find_innovation(self.cleaned_data["innovation"])
 
 
 ATTENDANCE_CHOICES = [("", _("Not known")), ("yes", _("Attended")), ("no", _("Absent"))]

@@ -6,15 +6,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jipp import names
 from jipp.models import Institution, InstitutionKind, Province
 
 # URL words under /innovations/ (DESIGN.md's five, and the import page): never a slug.
@@ -115,6 +117,10 @@ class InnovationQuerySet(models.QuerySet["Innovation"]):
     def public(self) -> InnovationQuerySet:
         """What anyone may see: approved innovations only."""
         return self.filter(status=InnovationStatus.APPROVED)
+
+    def named_like(self, text: str) -> InnovationQuerySet:
+        """Titles (and address names) like `text`, for the pickers: see jipp.names."""
+        return names.closest(self, text, field="title")
 
 
 class Innovation(models.Model):
@@ -241,6 +247,17 @@ class Innovation(models.Model):
                 condition=models.Q(status="approved"),
             ),
             models.Index(fields=["innovator", "status"], name="innovation_innovator"),
+            # The pickers (jipp.names): typed prefixes, then trigram similarity of titles.
+            models.Index(
+                names.name_key("title"),
+                name="innovation_title_prefix",
+                condition=models.Q(status="approved"),
+            ),
+            GinIndex(
+                OpClass(Upper("title"), name="gin_trgm_ops"),
+                name="innovation_title_trgm",
+                condition=models.Q(status="approved"),
+            ),
             # The ministry's queue, oldest first (innovations.review_views).
             models.Index(
                 fields=["submitted_at", "id"],

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,12 @@ class InstitutionQuerySet(models.QuerySet["Institution"]):
             )
         ).filter(innovation_count__gt=0)
 
+    def named_like(self, text: str) -> InstitutionQuerySet:
+        """Names like `text` (prefix first, then trigram similarity), for the pickers."""
+        from jipp import names
+
+        return names.closest(self, text, field="name")
+
 
 class Institution(models.Model):
     """An instansi: a body that owns innovations, adopts them, or both."""
@@ -126,6 +133,11 @@ class Institution(models.Model):
         ordering = ["name"]
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
+        indexes = [
+            # The pickers (jipp.names): typed prefixes, then trigram similarity of names.
+            models.Index(Collate(Upper("name"), "C"), name="institution_name_prefix"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="institution_name_trgm"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "name",

@@ -6,6 +6,7 @@ from jipp import (
     account_views,
     export_views,
     health,
+    picker_views,
     preference_views,
     signin,
     views,
@@ -18,6 +19,9 @@ urlpatterns = [
     path("replication/", include("replication.urls")),
     path("dashboard/", include("replication.dashboard.urls")),
     path("forums/", include("forums.urls")),
+    # The pickers' suggestions: at the root, where no innovation's address can collide.
+    path("pick/innovations/", picker_views.pick_innovations, name="pick_innovations"),
+    path("pick/institutions/", picker_views.pick_institutions, name="pick_institutions"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("inbox/<int:pk>/", views.notification_open, name="notification_open"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Innovation
 from jipp.models import Institution, Province, User
+from jipp.pickers import InstitutionPickerField
 from replication import schedule
 from replication.models import STAGE_ORDER, BudgetSource, PlanStatus, ReplicationPlan, StageKind
 
@@ -32,8 +33,13 @@ class PlanForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Choose an approved innovation of the registry.")},
     )
-    adopter = forms.ModelChoiceField(
-        label=_("Adopting institution"), queryset=Institution.objects.none()
+    adopter = InstitutionPickerField(
+        label=_("Adopting institution"),
+        queryset=Institution.objects.none(),
+        help_text=_(
+            "An institution of your province: type a few letters of its name and choose "
+            "from the list, or type its exact name."
+        ),
     )
     local_name = forms.CharField(
         label=_("Local name"),
@@ -57,7 +63,7 @@ class PlanForm(forms.Form):
         self.plan = plan
         province_id = plan.province_id if plan else (user.province_id or 0)
         adopters = Institution.objects.filter(province_id=province_id).order_by("name")
-        self.fields["adopter"].queryset = adopters  # type: ignore[attr-defined]
+        cast(InstitutionPickerField, self.fields["adopter"]).queryset = adopters
         if plan is None:
             self.fields["innovation"].queryset = Innovation.objects.public().only(  # type: ignore[attr-defined]
                 "id", "slug", "title", "status"

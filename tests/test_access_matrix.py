@@ -285,6 +285,14 @@ ROWS: dict[str, Row] = {
     "api-docs": Row(lambda c: "/api/docs/", get=everyone(200)),
     "api-not-found": Row(lambda c: "/api/no-such-thing/", get=everyone(404), post=everyone(404)),
     "set_language": Row(lambda c: "/i18n/setlang/", get=everyone(405), post=everyone(302)),
+    "pick_innovations": Row(
+        lambda c: "/pick/innovations/?q=sahabat", get=only(FORUM_STAFF), post=everyone(405)
+    ),
+    "pick_institutions": Row(
+        lambda c: "/pick/institutions/?q=dinas",
+        get=only({**FORUM_STAFF, KALSEL: 200, JATENG: 200}),
+        post=everyone(405),
+    ),
     "replication:plan_list": Row(lambda c: "/replication/plans/", get=only(PLAN_ROLES)),
     "replication:plan_export_csv": Row(
         lambda c: "/replication/plans/export.csv", get=only(PLAN_ROLES)

@@ -127,7 +127,9 @@ def test_the_whole_run_through_the_pages(
     make_innovation("Si Jaga Hutan", status="submitted")
     assert admin_client.post(f"{base}/presentations/", {"innovation": "Omspan"}).status_code == 302
     refused = admin_client.post(f"{base}/presentations/", {"innovation": "Si Jaga Hutan"})
-    assert "not an approved innovation" in refused.content.decode()
+    # A submitted innovation is not public: the picker's field does not even name it.
+    assert "Not found" in refused.content.decode()
+    assert session.presentations.count() == 1
     again = admin_client.post(f"{base}/presentations/", {"innovation": omspan.slug})
     assert "already on the programme" in again.content.decode()
     admin_client.post(f"{base}/invite/", {"institution": "Bappeda Provinsi Kalimantan Selatan"})

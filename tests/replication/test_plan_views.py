@@ -27,7 +27,7 @@ def officer(bappeda_kalsel):
 def form_data(plan_or_innovation, adopter, **changes):
     data = plan_data(None, adopter, **changes)
     post = {
-        "adopter": adopter.pk,
+        "adopter": adopter.name,
         "local_name": data["local_name"],
         "summary": data["summary"],
         "start_date": data["start_date"].isoformat(),
@@ -40,15 +40,26 @@ def form_data(plan_or_innovation, adopter, **changes):
     return post
 
 
-def test_the_form_preselects_the_innovation_and_offers_only_the_provinces_institutions(
-    officer, sahabat_rimba, dinas_kehutanan, make_institution
+def test_the_form_preselects_the_innovation_and_picks_the_adopter_by_name(
+    officer, sahabat_rimba, dinas_kehutanan
 ):
-    make_institution("Dinas Kehutanan Jawa Tengah", "33")
     response = officer.get(f"/replication/plans/new/?innovation={sahabat_rimba.slug}")
     page = response.content.decode()
     assert sahabat_rimba.title in page and f'value="{sahabat_rimba.slug}"' in page
-    assert dinas_kehutanan.name in page and "Dinas Kehutanan Jawa Tengah" not in page
+    assert 'name="adopter"' in page and 'role="combobox"' in page
+    assert 'data-hx-get="/pick/institutions/"' in page
     assert page.count('type="date"') == 9
+
+
+def test_the_adopter_must_be_an_institution_of_the_plans_province(
+    officer, sahabat_rimba, dinas_kehutanan, make_institution
+):
+    make_institution("Dinas Kehutanan Jawa Tengah", "33")
+    post = form_data(sahabat_rimba, dinas_kehutanan)
+    post["adopter"] = "Dinas Kehutanan Jawa Tengah"
+    page = officer.post("/replication/plans/new/", post).content.decode()
+    assert "Not found. Did you mean: Dinas Kehutanan Provinsi Kalimantan Selatan?" in page
+    assert not ReplicationPlan.objects.exists()
 
 
 def test_an_unapproved_innovation_cannot_be_chosen(officer, make_innovation):
