@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forums import services
 from forums.display import local
-from forums.models import DEFAULT_ZONE, ForumLevel, ForumMode, ForumSession
+from forums.models import DEFAULT_ZONE, ForumLevel, ForumMode, ForumSession, ParticipantAnswer
 from jipp.models import Institution, Province
 from jipp.pickers import InnovationPickerField, PickerInput, resolve_institution
 
@@ -195,6 +195,23 @@ class OutcomeForm(PageForm):
         queryset=Province.objects.order_by("name"),
         required=False,
         empty_label=_("The host province"),
+    )
+
+
+class AnswerForm(PageForm):
+    """An invitee's answer, from the session page or an e-mailed link."""
+
+    id_prefix = "answer"
+    answer = forms.ChoiceField(
+        label=_("Will you attend?"),
+        choices=ParticipantAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose one of the answers: attending, not attending or not sure yet."),
+            "invalid_choice": _(
+                "Choose one of the answers: attending, not attending or not sure yet."
+            ),
+        },
     )
 
 

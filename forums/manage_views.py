@@ -17,9 +17,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from forums import outcomes, programme, services
+from forums import answers, outcomes, programme, services
 from forums.forms import (
     ATTENDANCE_CHOICES,
     CancelForm,
@@ -30,7 +31,8 @@ from forums.forms import (
     SessionForm,
     attendance_marks,
 )
-from forums.models import ForumSession, ForumStatus, Presentation
+from forums.models import ForumSession, ForumStatus, Participant, ParticipantAnswer, Presentation
+from forums.recipients import recipients
 from jipp.access import AuthedRequest, role_required
 from jipp.models import Role
 
@@ -59,7 +61,7 @@ def render_manage(
 ) -> HttpResponse:
     """The management page; `bound` brings back a refused form with its text and errors."""
     bound = bound or {}
-    participants = list(session.participants.select_related("institution", "user"))
+    participants = list(session.participants.select_related("institution", "user", "answered_by"))
     presentations = list(session.presentations.select_related("innovation"))
     context: dict[str, Any] = {
         "session": session,
@@ -75,6 +77,14 @@ def render_manage(
         "cancel_form": bound.get("cancel_form") or CancelForm(),
         "outcome_form": bound.get("outcome_form") or OutcomeForm(),
         "programme_titles": [p.innovation.title for p in presentations],
+        "answer_counts": [
+            (str(label), count)
+            for (value, label), count in zip(
+                [*ParticipantAnswer.choices, ("none", _("Not answered yet"))],
+                answers.counts(participants).values(),
+                strict=True,
+            )
+        ],
     }
     return render(request, "forums/manage.html", context)
 
@@ -144,7 +154,7 @@ def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_session(
+            saved = services.update_session(
                 session=session,
                 by=request.user,
                 data=form.cleaned_data,
@@ -153,9 +163,55 @@ def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, _("Changes saved."))
+            messages.success(
+                request, _saved_message(saved, rescheduled=saved.sequence > session.sequence)
+            )
             return redirect(manage_url(session))
     return render(request, "forums/session_form.html", {"form": form, "session": session})
+
+
+def _saved_message(session: ForumSession, *, rescheduled: bool) -> str:
+    """After an edit: on a reschedule, how many people the update went to."""
+    if not rescheduled:
+        return _("Changes saved.")
+    count = len(recipients(session))
+    return ngettext(
+        "Changes saved. The update with the new details went to %(count)s participant.",
+        "Changes saved. The update with the new details went to %(count)s participants.",
+        count,
+    ) % {"count": count}
+
+
+@role_required(*STAFF)
+def session_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A draft is deleted after a confirmation; any other session goes back with the reason."""
+    session = _get_session(pk)
+    if session.status != ForumStatus.DRAFT:
+        messages.error(
+            request,
+            _(
+                "Only a draft can be deleted: this session is %(status)s. A scheduled "
+                "session is cancelled instead, so its participants are told."
+            )
+            % {"status": services.status_label(session)},
+        )
+        return redirect(manage_url(session))
+    if request.method == "POST":
+        try:
+            services.delete_draft(session=session, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(manage_url(session))
+        messages.success(
+            request, _("Draft deleted with its programme and guest list. Nobody was told.")
+        )
+        return redirect("forums:schedule")
+    context = {
+        "session": session,
+        "presentations": session.presentations.count(),
+        "participants": session.participants.count(),
+    }
+    return render(request, "forums/session_confirm_delete.html", context)
 
 
 @role_required(*STAFF)
@@ -310,6 +366,34 @@ def invite(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         _invited_message(session),
     )
+
+
+@require_POST
+@role_required(*STAFF)
+def participant_remove(request: AuthedRequest, pk: int, participant_id: int) -> HttpResponse:
+    """Take a guest off the list; on a scheduled session they are told once."""
+    session = _get_session(pk)
+    participant = get_object_or_404(Participant, session=session, pk=participant_id)
+    participant.session = session
+    try:
+        told = programme.remove_participant(participant=participant, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        who = str(participant)
+        if session.status == ForumStatus.SCHEDULED:
+            messages.success(
+                request,
+                ngettext(
+                    "%(who)s was removed from the guest list; %(count)s person was told.",
+                    "%(who)s was removed from the guest list; %(count)s people were told.",
+                    told,
+                )
+                % {"who": who, "count": told},
+            )
+        else:
+            messages.success(request, _("%(who)s was removed from the guest list.") % {"who": who})
+    return redirect(f"{manage_url(session)}#guests-heading")
 
 
 @require_POST

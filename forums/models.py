@@ -42,6 +42,14 @@ CLOSED_STATUSES = [ForumStatus.HELD, ForumStatus.CANCELLED]
 PUBLIC_FORUM_STATUSES = [ForumStatus.SCHEDULED, ForumStatus.HELD, ForumStatus.CANCELLED]
 
 
+class ParticipantAnswer(models.TextChoices):
+    """An invitee's answer to the invitation (hadir / tidak hadir / belum pasti)."""
+
+    ATTENDING = "attending", _("Attending")
+    NOT_ATTENDING = "not_attending", _("Not attending")
+    UNSURE = "unsure", _("Not sure yet")
+
+
 class ForumSessionQuerySet(models.QuerySet["ForumSession"]):
     def public(self) -> ForumSessionQuerySet:
         """What the public schedule shows: everything but drafts."""
@@ -190,6 +198,19 @@ class Participant(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    # The invitee's answer; cleared when the session's time changes (asked again).
+    answer = models.CharField(
+        _("answer"), max_length=16, choices=ParticipantAnswer.choices, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["session", "id"]

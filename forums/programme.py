@@ -105,7 +105,7 @@ def _invite(locked: ForumSession, by: User, participant: Participant, who: str) 
     if scheduled:
         # Only the newcomers: everyone else has this session's invitation already.
         new = [r for r in recipients(locked) if r.key not in before]
-        notices.tell_participants(locked, notices.INVITATION, only=new)
+        notices.tell_participants(locked, notices.INVITATION, only=new, again=participant.pk)
     return participant
 
 
@@ -135,6 +135,28 @@ def invite_email(*, session: ForumSession, by: User, email: str) -> Participant:
         raise ValidationError({"email": [_("%(who)s is already invited.") % {"who": email}]})
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     return _invite(locked, by, Participant(email=email, user=user), email)
+
+
+@transaction.atomic
+def remove_participant(*, participant: Participant, by: User) -> int:
+    """Take a guest off a draft or scheduled session; returns how many people were told.
+
+    On a scheduled session the people who lose the invitation (not those still invited
+    another way, e.g. through their institution) are told once, with a cancelling .ics.
+    """
+    require_staff(by)
+    locked = lock(participant.session)
+    refuse_if_closed(locked)
+    before = recipients(locked)
+    deleted, _rows = Participant.objects.filter(pk=participant.pk, session=locked).delete()
+    if not deleted:  # removed a moment ago by another admin
+        return 0
+    record_event(actor=by, action="forum_uninvited", target=locked, note=str(participant))
+    if locked.status != ForumStatus.SCHEDULED:
+        return 0
+    still = {recipient.key for recipient in recipients(locked)}
+    gone = [recipient for recipient in before if recipient.key not in still]
+    return notices.tell_removed(locked, gone, participant=participant.pk)
 
 
 # Attendance -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Writes of forum sessions: create, edit (a reschedule when scheduled), schedule, cancel, held.
+"""Writes of forum sessions: create, edit (a reschedule when scheduled), delete a draft,
+schedule, cancel, held.
 
 Each function is one transaction that locks the session and re-checks its status there,
 so two admins acting at once make one change and get one clear refusal. Participants
@@ -166,7 +167,8 @@ def update_session(
     """Edit a draft or a scheduled session, if nobody changed it since `version` was read.
 
     On a scheduled session a change of time, mode, venue or link is a reschedule: the
-    sequence goes up and every participant gets one update notice with the new .ics.
+    sequence goes up and every participant gets one update notice with the new .ics,
+    showing what changed. A change of time clears the invitees' answers.
     """
     require_staff(by)
     locked = lock(session)
@@ -175,6 +177,7 @@ def update_session(
         raise _stale_error(locked)
     merged = {name: data.get(name, getattr(locked, name)) for name in SESSION_FIELDS}
     check_session(merged, exclude=locked.pk)
+    previous = {name: getattr(locked, name) for name in NOTIFIED_FIELDS}
     changed = []
     for name in SESSION_FIELDS:
         value = merged[name]
@@ -191,6 +194,9 @@ def update_session(
     if rescheduled:
         locked.sequence += 1
     locked.save()
+    if "starts_at" in changed or "ends_at" in changed:
+        # An answer was given for the old time: the update notice asks again.
+        locked.participants.exclude(answer="").update(answer="", answered_at=None, answered_by=None)
     record_event(
         actor=by,
         action="forum_rescheduled" if rescheduled else "forum_edited",
@@ -200,8 +206,32 @@ def update_session(
         note=",".join(changed),
     )
     if rescheduled:
-        notices.tell_participants(locked, notices.UPDATE)
+        notices.tell_participants(locked, notices.UPDATE, previous=previous)
     return locked
+
+
+@transaction.atomic
+def delete_draft(*, session: ForumSession, by: User) -> None:
+    """A draft nobody outside the staff has seen goes away with its programme and guests."""
+    require_staff(by)
+    locked = lock(session)
+    if locked.status != ForumStatus.DRAFT:
+        raise ValidationError(
+            _(
+                "Only a draft can be deleted: this session is %(status)s. A scheduled "
+                "session is cancelled instead, so its participants are told."
+            )
+            % {"status": status_label(locked)}
+        )
+    # The event outlives the row: the audit trail keeps who deleted what and when.
+    record_event(
+        actor=by,
+        action="forum_deleted",
+        target=locked,
+        from_status=ForumStatus.DRAFT,
+        note=session_name(locked),
+    )
+    locked.delete()
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""The public side of forums: the schedule (list and month) and a session's page."""
+"""The public side of forums: the schedule (list and month), a session's page, and the
+invitees' answers (on the session page, or through an e-mailed link without signing in)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,22 @@ import calendar
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from forums import access, outcomes
+from forums import access, answers, links, outcomes
 from forums.display import local
 from forums.filters import filtered
-from forums.models import DEFAULT_ZONE, ForumSession
+from forums.forms import AnswerForm
+from forums.models import DEFAULT_ZONE, ForumSession, Participant, ParticipantAnswer
+from jipp.access import AuthedRequest
 from jipp.models import Province
 
 # The months the schedule shows, as the year filter: beyond them the calendar's own
@@ -99,6 +107,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "innovation", "innovation__innovator", "innovation__province"
     )
     participants = session.participants.select_related("institution", "user") if staff else []
+    invitation = answers.participant_of(session, user) if invited else None
     return render(
         request,
         "forums/session_detail.html",
@@ -111,5 +120,74 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participants": participants,
             "outcomes": announced,
             "started": session.starts_at <= timezone.now(),
+            "invitation": invitation,
+            "answers_open": answers.answers_open(session),
+            "answer_form": AnswerForm(initial={"answer": invitation.answer if invitation else ""}),
+        },
+    )
+
+
+def _saved_message(participant: Participant) -> str:
+    return _("Your answer is saved: %(answer)s. You can change it until the session starts.") % {
+        "answer": str(ParticipantAnswer(participant.answer).label).lower()
+    }
+
+
+@require_POST
+@login_required
+def answer(request: AuthedRequest, pk: int) -> HttpResponse:
+    """An invited user answers for their invitation (or their institution's)."""
+    session = access.get_session_for_user(request.user, pk)
+    participant = answers.participant_of(session, request.user)
+    if participant is None:
+        raise PermissionDenied(_("Only invited participants answer the invitation."))
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["answer"]))
+    else:
+        try:
+            saved = answers.answer_invitation(
+                participant=participant, answer=form.cleaned_data["answer"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _saved_message(saved))
+    return redirect(f"{session.get_absolute_url()}#answer")
+
+
+def answer_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an e-mail-only guest reaches from the e-mail: the session and three choices.
+
+    No sign-in: the signed link is the guest's proof. A forged, expired or withdrawn link
+    gets a page that says so and what to do.
+    """
+    participant, problem = links.participant_for_token(token)
+    if participant is None:
+        status = 410 if problem == links.LINK_EXPIRED else 404
+        return render(
+            request, "forums/answer_link_invalid.html", {"problem": problem}, status=status
+        )
+    session = participant.session
+    form = AnswerForm(request.POST or None, initial={"answer": participant.answer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = answers.answer_invitation(
+                participant=participant, answer=form.cleaned_data["answer"], by=None
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _saved_message(saved))
+            return redirect(request.path)
+    return render(
+        request,
+        "forums/answer_link.html",
+        {
+            "session": session,
+            "participant": participant,
+            "form": form,
+            "answers_open": answers.answers_open(session),
+            "show_link": access.link_still_useful(session),
         },
     )

@@ -70,6 +70,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
+    from forums.notices import superseded
+
     rows = Notification.objects.for_inbox(request.user).only(
         "id",
         "kind",
@@ -80,6 +82,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         "read_at",
         "channel",
         "status",
+        "dedupe_key",
         "language",
     )
     # The user's province's zone, read with the rows rather than by a query of its own.
@@ -102,6 +105,8 @@ def inbox(request: AuthedRequest) -> HttpResponse:
             for row in listed
             if row.language != language and row.language in dict(settings.LANGUAGES)
         },
+        # Forum invitations a later change replaced are marked, so nobody acts on them.
+        "superseded": superseded(listed),
     }
     return render(request, "jipp/inbox.html", context)
 

@@ -45,6 +45,10 @@ class Context:
     draft_forum: int = 0  # a draft session: staff only
     held_forum: int = 0  # a held session of Kalimantan Selatan with one outcome (a draft plan)
     forum_presentation: int = 0  # a presentation on the draft session
+    forum_guest: int = 0  # a guest by e-mail on the draft session
+    # The signed answer link of a guest by e-mail of the scheduled session, to which the
+    # Kalimantan Selatan Bappeda is invited too.
+    forum_answer_token: str = ""
 
 
 @dataclass
@@ -281,6 +285,40 @@ ROWS: dict[str, Row] = {
     ),
     "forums:invite": forum_post(lambda c: f"/forums/{c.draft_forum}/invite/", 200),
     "forums:outcome_add": forum_post(lambda c: f"/forums/{c.held_forum}/outcomes/", 200),
+    "forums:session_delete": Row(
+        lambda c: f"/forums/{c.draft_forum}/delete/",
+        get=only(FORUM_STAFF),
+        post=only({FORUM: 302, MINISTRY: 302}),
+    ),
+    "forums:session_delete (scheduled)": Row(  # back to the management page with the reason
+        lambda c: f"/forums/{c.scheduled_forum}/delete/",
+        get=only({FORUM: 302, MINISTRY: 302}),
+        post=only({FORUM: 302, MINISTRY: 302}),
+    ),
+    "forums:participant_remove": forum_post(
+        lambda c: f"/forums/{c.draft_forum}/participants/{c.forum_guest}/remove/", 302
+    ),
+    "forums:participant_remove (other session)": forum_post(
+        lambda c: f"/forums/{c.scheduled_forum}/participants/{c.forum_guest}/remove/", 404
+    ),
+    # Only invitees answer (an empty answer: back to the page with the reason).
+    "forums:answer": Row(
+        lambda c: f"/forums/{c.scheduled_forum}/answer/",
+        get=everyone(405),
+        post=only({KALSEL: 302}),
+    ),
+    "forums:answer (draft)": Row(
+        lambda c: f"/forums/{c.draft_forum}/answer/",
+        get=everyone(405),
+        post={**signed_in(404), FORUM: 403, MINISTRY: 403},
+    ),
+    # The e-mailed link works without signing in (an empty answer comes back with errors).
+    "forums:answer_link": Row(
+        lambda c: f"/forums/answer/{c.forum_answer_token}/", get=everyone(200), post=everyone(200)
+    ),
+    "forums:answer_link (forged)": Row(
+        lambda c: f"/forums/answer/{c.forum_answer_token}x/", get=everyone(404), post=everyone(404)
+    ),
     "api-schema": Row(lambda c: "/api/schema/", get=everyone(200)),
     "api-docs": Row(lambda c: "/api/docs/", get=everyone(200)),
     "api-not-found": Row(lambda c: "/api/no-such-thing/", get=everyone(404), post=everyone(404)),
@@ -521,6 +559,17 @@ def managed_forums(ministry, innovation, draft_forum: int) -> dict[str, int]:
     return {"held_forum": held.pk, "forum_presentation": presentation.pk}
 
 
+def forum_guests(bappeda_kalsel, scheduled_forum: int, draft_forum: int) -> dict[str, object]:
+    """The Kalsel Bappeda and a guest invited to the scheduled session; a guest of the draft."""
+    from forums.links import answer_token
+    from forums.models import Participant
+
+    Participant.objects.create(session_id=scheduled_forum, institution=bappeda_kalsel.institution)
+    guest = Participant.objects.create(session_id=scheduled_forum, email="tamu@example.org")
+    draft_guest = Participant.objects.create(session_id=draft_forum, email="tamu@example.org")
+    return {"forum_guest": draft_guest.pk, "forum_answer_token": answer_token(guest)}
+
+
 @pytest.fixture
 def context(
     ministry, innovator_diy, bappeda_kalsel, make_innovation, make_institution, settings, tmp_path
@@ -550,6 +599,7 @@ def context(
         **replication_plans(ministry, bappeda_kalsel, own_approved, make_institution),
         **forums,
         **managed_forums(ministry, approved, forums["draft_forum"]),
+        **forum_guests(bappeda_kalsel, forums["scheduled_forum"], forums["draft_forum"]),  # type: ignore[arg-type]
     )
 
 
