@@ -112,8 +112,10 @@ def notify(
 ) -> tuple[Notification, bool]:
     """Create one notification unless its dedupe key exists; return it and whether it is new.
 
-    Reminders follow the recipient's chosen channel; everything else is e-mailed and
-    also listed in the inbox. A recipient without an account is e-mailed only.
+    Reminders and plan messages (`reminder=True`) follow the recipient's chosen channel;
+    everything else is e-mailed and also listed in the inbox. A recipient without an
+    account is e-mailed only. The subject is made one line (`one_line`), and the row keeps
+    the active language, the one its text was written in.
     """
     if user is None and not email:
         raise ValueError("A notification needs a user or an e-mail address.")

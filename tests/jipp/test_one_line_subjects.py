@@ -104,6 +104,8 @@ def test_every_user_typed_field_that_reaches_a_subject_stays_on_one_line(
         "forum_invitation",
     } <= kinds
     assert any(kind.startswith("reminder_") for kind in kinds)
+    reminders = Notification.objects.filter(kind__startswith="reminder_", user=bappeda_kalsel)
+    assert {row.language for row in reminders} == {bappeda_kalsel.language}
     for subject in Notification.objects.values_list("subject", flat=True):
         assert not CONTROL.search(subject), subject
     assert Notification.objects.filter(subject__contains="Sahabat Hutan Banua").exists()

@@ -435,3 +435,16 @@ def test_an_account_request_with_a_line_break_leaves_nothing_sending(
         subjects = [m.split(b"Subject: ", 1)[1].split(b"\r\n", 1)[0] for m in smtp.messages]
     assert len(subjects) == 2
     assert all(b"Kesehatan Kabupaten Tapin" in subject for subject in subjects)
+
+
+@pytest.mark.django_db
+def test_the_email_frame_follows_the_language_its_text_was_written_in(ministry):
+    from django.utils import translation
+
+    ministry.language = "id"
+    ministry.save(update_fields=["language"])
+    with translation.override("en"):  # written before the user switched to Indonesian
+        notification, _ = _notify(ministry, subject="Plan approved", body="Approved.")
+    assert notification.language == "en"
+    assert tasks.send_notification(notification.pk) == "sent"
+    assert "You can read all your notifications in the JIPP inbox." in mail.outbox[0].body
