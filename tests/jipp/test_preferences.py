@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import client_for
 
@@ -56,3 +57,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 def test_the_inbox_and_the_user_menu_link_to_the_preferences(bappeda_kalsel):
     html = client_for(bappeda_kalsel).get("/inbox/").content.decode()
     assert html.count(f'href="{URL}"') == 2
+
+
+def test_the_choice_covers_reminders_and_messages_on_plans(bappeda_kalsel):
+    client = client_for(bappeda_kalsel)
+    assert '<legend class="fs-5">Pengingat dan pesan</legend>' in client.get(URL).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(URL).content.decode()
+    assert '<legend class="fs-5">Reminders and messages</legend>' in html
+    assert "Messages are what others write on a replication plan you work on." in html
