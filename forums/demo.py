@@ -4,7 +4,8 @@ All eight 2020 forums were held, one per pilot hub province, mostly online; the 
 Kalimantan Selatan on 27 October 2020, heard the four innovations of DOMAIN.md. The
 Kalimantan Selatan and Jawa Tengah plans of the replication demo are those forums'
 outcomes. Beside them one session is scheduled a few weeks from today, with invitations
-sent through the services, so a demo login finds one in its inbox.
+sent through the services, so a demo login finds one in its inbox, and inovator.diy has
+answered it for the presenting institution (attending).
 
 Only the Kalsel (27 October) and Jawa Tengah (4 November) dates are known; the others
 are plausible days in the order the news item gives. Idempotent: a session found by its
@@ -16,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from forums import programme, services
-from forums.models import ForumLevel, ForumMode, ForumSession, ForumStatus
+from forums import answers, programme, services
+from forums.models import ForumLevel, ForumMode, ForumSession, ForumStatus, ParticipantAnswer
 from innovations.models import Innovation
 from jipp.models import Institution, Province, User
 from replication.models import ReplicationPlan
@@ -66,6 +68,8 @@ UPCOMING_GUESTS = (
     "Rumah Sakit Jiwa Daerah Provinsi Jawa Tengah",
     "Pemerintah Provinsi Bali",
 )
+# inovator.diy has answered for the presenting institution: the management page shows it.
+UPCOMING_ANSWERS = (("inovator.diy", ParticipantAnswer.ATTENDING),)
 
 
 def _local(day: date, hour: int, province: Province) -> datetime:
@@ -140,6 +144,24 @@ def _seed_upcoming(admin: User) -> str | None:
     return UPCOMING_TITLE
 
 
+def _answer_upcoming() -> None:
+    """Invitees who answered; an answer already there (or given since) is left alone."""
+    session = ForumSession.objects.filter(
+        title=UPCOMING_TITLE, host_province__code=UPCOMING_HOST, status=ForumStatus.SCHEDULED
+    ).first()
+    if session is None:
+        return
+    for username, answer in UPCOMING_ANSWERS:
+        user = User.objects.filter(username=username, is_active=True).first()
+        participant = answers.participant_of(session, user) if user else None
+        if participant is None or participant.answer:
+            continue
+        try:
+            answers.answer_invitation(participant=participant, answer=answer, by=user)
+        except ValidationError:  # an old demo database whose session has started
+            continue
+
+
 @transaction.atomic
 def seed() -> list[str]:
     admin = User.objects.filter(username="forum.admin").first()
@@ -147,4 +169,5 @@ def seed() -> list[str]:
         return []
     created = [_seed_2020(item, admin) for item in FORUMS_2020]
     created.append(_seed_upcoming(admin))
+    _answer_upcoming()
     return [name for name in created if name]

@@ -75,6 +75,17 @@ def test_a_forum_admin_schedules_a_session_and_the_invited_officer_finds_it(
     expect(officer.locator("h1")).to_have_text("FRIPP ke-6 · Kalimantan Selatan")
     expect(officer.locator("a.meeting-link")).to_have_text("https://meet.example.org/fripp-kalsel")
     assert_accessible(officer)
+
+    # The officer answers the invitation for the Bappeda; the forum admin sees it counted.
+    officer.get_by_label("Hadir", exact=True).check()
+    officer.locator("#answer button[type=submit]").click()
+    expect(officer.locator(".alert-success")).to_contain_text("Jawaban Anda tersimpan: hadir")
+    expect(officer.get_by_label("Hadir", exact=True)).to_be_checked()
+    assert_accessible(officer)
+    office = session.participants.get()
+    assert (office.answer, office.answered_by) == ("attending", bappeda_kalsel)
+    admin.goto(f"{live_server.url}/forums/{session.pk}/manage/")
+    expect(admin.locator("#answer-counts")).to_contain_text("Hadir: 1")
     officer.goto(f"{live_server.url}/forums/?view=month&month={day:%Y-%m}")
     expect(officer.get_by_role("link", name="FRIPP ke-6 · Kalimantan Selatan")).to_be_visible()
     assert_accessible(officer)

@@ -59,6 +59,8 @@ def test_the_demo_forums_tell_the_story_and_load_once(settings):
     assert upcoming.presentations.count() == 2
     inovator = User.objects.get(username="inovator.diy")
     assert Notification.objects.filter(user=inovator, kind="forum_invitation").count() == 1
+    answered = upcoming.participants.get(answer="attending")
+    assert (answered.institution, answered.answered_by) == (inovator.institution, inovator)
 
     before = snapshot()
     call_command("seed_demo")
