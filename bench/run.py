@@ -54,9 +54,16 @@ URLS: list[tuple[str, str]] = [
     ("replication: public", "/replication/"),
     ("dashboard: national", "/dashboard/"),
     ("dashboard: province", "/dashboard/"),
+    # The pickers (jipp/pickers.py) as forum staff and a Bappeda officer type: a common
+    # word, a typo found by trigrams, an institution of the officer's province.
+    ("picker: innovations", "/pick/innovations/?q={broad}"),
+    ("picker: typo", "/pick/innovations/?q=lapor%20data%20kurikulm"),
+    ("picker: institutions", "/pick/institutions/?q=dinas%20kesehatan"),
 ]
 # Who requests a signed-in page: a persona of bench/sessions.py.
 SIGNED_IN = {"dashboard: national": "ministry", "dashboard: province": "bappeda"}
+SIGNED_IN |= {"picker: innovations": "ministry", "picker: typo": "ministry"}
+SIGNED_IN |= {"picker: institutions": "bappeda"}
 # How many times the baseline's median each may take; DEFAULT_TARGET when not listed.
 TARGETS = {"baseline": 1.0, "deep page": 6.0, "search: selective": 6.0, "search: broad": 15.0}
 TARGETS |= {"dashboard: national": 8.0, "dashboard: province": 4.0}

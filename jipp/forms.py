@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jipp.account_requests import email_problem
 from jipp.models import AccountRequest, Institution, InstitutionKind, Province, Role, User
+from jipp.pickers import InstitutionPickerField
 
 
 class InviteForm(forms.Form):
@@ -15,11 +16,14 @@ class InviteForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    institution = forms.ModelChoiceField(
+    # Typed with suggestions (jipp.pickers): a list of every institution is too long.
+    institution = InstitutionPickerField(
         label=_("Institution"),
-        queryset=Institution.objects.select_related("province"),
         required=False,
-        help_text=_("Required for innovators: the institution whose innovations they manage."),
+        help_text=_(
+            "Required for innovators: the institution whose innovations they manage. Type a "
+            "few letters of its name and choose from the list, or type its exact name."
+        ),
     )
     province = forms.ModelChoiceField(
         label=_("Province"),

@@ -9,7 +9,7 @@ from django.utils import translation
 from forums.forms import InstitutionInviteForm, OutcomeForm, PresentationForm, SessionForm
 from innovations.models import Innovation
 from jipp import names, pickers
-from jipp.models import Institution
+from jipp.models import Institution, User
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +274,24 @@ def test_bad_input_never_fails(forum_admin, innovations, query):
 
 def test_the_endpoints_answer_get_only(forum_admin):
     assert client_for(forum_admin).post("/pick/innovations/", {"q": "si"}).status_code == 405
+
+
+def test_the_ministry_invites_an_innovator_of_a_typed_institution(
+    ministry, make_institution, committed
+):
+    balai = make_institution("Balai KPH Yogyakarta", "34")
+    data = {
+        "email": "wahyu@kph.jogjaprov.go.id",
+        "first_name": "Wahyu",
+        "role": "innovator",
+        "institution": "balai kph  yogyakarta",
+    }
+    with committed():
+        response = client_for(ministry).post("/accounts/users/invite/", data)
+    assert response.status_code == 302
+    assert User.objects.get(email="wahyu@kph.jogjaprov.go.id").institution == balai
+    missed = client_for(ministry).post(
+        "/accounts/users/invite/", {**data, "email": "x@example.go.id", "institution": "Balai KPH"}
+    )
+    assert "Balai KPH Yogyakarta" in missed.context["form"].errors["institution"][0]
+    assert not User.objects.filter(email="x@example.go.id").exists()
