@@ -26,7 +26,30 @@ FIELD = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>', r
 FILE_FIELD = re.compile(r'<input\b[^>]*\btype="file"[^>]*\bname="([^"]+)"', re.I)
 SKIP_FIELDS = {"csrfmiddlewaretoken"}
 
+# Dates and numbers at and past the edges, and digits of other scripts (Python's int()
+# reads Arabic-Indic and full-width digits as ours): besides the generated examples,
+# each goes into every field and parameter of every form and page at once.
+ODD_VALUES = [
+    "9999-12",
+    "0000-01",
+    "2020-13",
+    "2020-00",
+    "9999-12-31",
+    "0001-01-01",
+    "0000-00-00",
+    "2020-02-30",
+    "9999-12-31T23:59",
+    "0001-01-01T00:00",
+    "\u0661\u0662",  # 12 in Arabic-Indic digits
+    "\uff11\uff12",  # 12 in full-width digits
+    "\u0662\u0660\u0662\u0660-\u0661\u0662",
+    "\uff12\uff10\uff12\uff10-\uff11\uff12-\uff10\uff11",
+    "99999999999999999999",
+    "1e309",
+    "NaN",
+]
 text_values = st.one_of(
+    st.sampled_from(ODD_VALUES),
     st.text(max_size=80),
     st.integers(min_value=-(2**63), max_value=2**63).map(str),
     st.dates().map(str),
@@ -89,14 +112,19 @@ def test_no_posted_data_breaks_a_form_or_saves_from_an_invalid_one(name, persona
         attached=st.dictionaries(st.sampled_from(files or ["files"]), uploads, max_size=2),
     )
     def post(data, attached):
+        send(data, attached)
+
+    def send(data, attached):
         events, notifications = AuditEvent.objects.count(), Notification.objects.count()
         payload = {**data, **(attached if files else {})}
         response = client.post(url, payload)
-        assert response.status_code < 500, f"{name}: {response.status_code}"
+        assert response.status_code < 500, f"{name}: {response.status_code} for {data}"
         if response.status_code == 200:
             assert AuditEvent.objects.count() == events, f"{name} saved from an invalid form"
             assert Notification.objects.count() == notifications, name
 
+    for value in ODD_VALUES:
+        send(dict.fromkeys(names or ["x"], value), {})
     post()
 
 
@@ -112,7 +140,7 @@ def test_no_query_string_breaks_a_page(name, persona, context):  # noqa: F811
     @FUZZ
     @given(
         params=st.dictionaries(
-            st.sampled_from([*names, "page", "cursor", "sort", "year", "q", "x"]),
+            st.sampled_from([*names, "page", "cursor", "sort", "year", "month", "view", "q", "x"]),
             text_values,
             max_size=4,
         )
@@ -121,4 +149,8 @@ def test_no_query_string_breaks_a_page(name, persona, context):  # noqa: F811
         response = client.get(url + separator + urlencode(params))
         assert response.status_code < 500, f"{name}: {response.status_code} for {params}"
 
+    for value in ODD_VALUES:
+        every = dict.fromkeys([*names, "page", "cursor", "year", "month"], value)
+        response = client.get(url + separator + urlencode({**every, "view": "month"}))
+        assert response.status_code < 500, f"{name}: {response.status_code} for {value!r}"
     get()
