@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innovations.models import (
@@ -34,6 +34,7 @@ from innovations.workflow import (
     innovation_data,
     last_decision,
 )
+from jipp import clock
 from jipp.models import AuditEvent, Role, User
 from jipp.services import notify, record_event
 from jipp.services import unique_slug as unique_slug_for
@@ -114,8 +115,7 @@ def _check_not_stale(innovation: Innovation, seen: int | None) -> None:
         )
         % {
             "name": (actor.get_full_name() or actor.username) if actor else _("Someone"),
-            "time": formats.date_format(timezone.localtime(latest.created_at), "j F Y H:i")
-            + " WIB",
+            "time": clock.local_time(latest.created_at),
             "what": str(ACTION_LABELS.get(latest.action, latest.action)).lower(),
         },
         code="stale",
@@ -292,7 +292,7 @@ def _already_decided(innovation: Innovation) -> ValidationError:
         _("This submission was already decided by %(name)s on %(date)s: %(status)s.")
         % {
             "name": (actor.get_full_name() or actor.username) if actor else _("a reviewer"),
-            "date": formats.date_format(timezone.localtime(event.created_at), "j F Y H:i"),
+            "date": clock.local_time(event.created_at),
             "status": str(InnovationStatus(event.to_status).label).lower(),
         }
     )

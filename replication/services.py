@@ -15,11 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from innovations.models import Innovation, InnovationStatus
+from jipp import clock
 from jipp.models import AuditEvent, Institution, User
 from jipp.services import record_event
 from replication import listing, notices, reminders, schedule
@@ -195,7 +196,7 @@ def _stale_error(plan: ReplicationPlan, version: int) -> ValidationError:
     for event in reversed(edits):
         fields += [name for name in event.note.split(",") if name and name not in fields]
     latest = edits[0] if edits else None
-    when = timezone.localtime(latest.created_at if latest else timezone.now())
+    when = latest.created_at if latest else timezone.now()
     return ValidationError(
         _(
             "This plan was changed by %(name)s at %(time)s since you opened it: %(fields)s. "
@@ -203,7 +204,7 @@ def _stale_error(plan: ReplicationPlan, version: int) -> ValidationError:
         )
         % {
             "name": notices.person(latest.actor if latest else None),
-            "time": formats.date_format(when, "j F Y H:i") + " WIB",
+            "time": clock.local_time(when, plan.province),  # the plan page's clock
             "fields": ", ".join(listing.field_label(name) for name in fields) or "—",
         },
         code="stale",

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms, template
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 
+from jipp import clock
+
 register = template.Library()
+
+
+@register.filter
+def local_time(moment: datetime | None, where: Any = None) -> str:
+    """{{ stage.completed_at|local_time:plan.province }}: "27 Oktober 2020, 09.00 WITA"."""
+    return clock.local_time(moment, where)
+
+
+@register.filter
+def local_date(moment: datetime | None, where: Any = None) -> str:
+    """{{ plan.created_at|local_date:plan.province }}: the day on the province's clock."""
+    return clock.local_date(moment, where)
 
 
 @register.filter
