@@ -89,3 +89,59 @@ def test_a_forum_admin_schedules_a_session_and_the_invited_officer_finds_it(
     officer.goto(f"{live_server.url}/forums/?view=month&month={day:%Y-%m}")
     expect(officer.get_by_role("link", name="FRIPP ke-6 · Kalimantan Selatan")).to_be_visible()
     assert_accessible(officer)
+
+
+def test_an_email_only_guest_answers_from_the_link_and_an_admin_deletes_a_draft(
+    new_page,
+    live_server: LiveServer,
+    forum_admin: User,
+) -> None:
+    from forums import programme, services
+    from jipp.models import Notification, Province
+
+    host = Province.objects.get(code="63")
+    starts = timezone.now() + timedelta(days=20)
+    data = {
+        "title": "Forum Replikasi Inovasi Pelayanan Publik Kalimantan Selatan",
+        "number": 6,
+        "level": "regional",
+        "host_province": host,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=3),
+        "mode": "online",
+        "meeting_url": "https://meet.example.org/fripp-kalsel",
+    }
+    session = services.create_session(by=forum_admin, data=data)
+    programme.invite_email(session=session, by=forum_admin, email="tamu@example.org")
+    services.schedule_session(session=session, by=forum_admin)
+    body = Notification.objects.get(email="tamu@example.org").body
+    path = body[body.index("/forums/answer/") :].split()[0]
+
+    # The guest opens the e-mailed link without signing in and answers.
+    guest = new_page()
+    guest.goto(f"{live_server.url}{path}")
+    expect(guest.locator("h1")).to_have_text("FRIPP ke-6 · Kalimantan Selatan")
+    assert_accessible(guest)
+    guest.get_by_label("Belum pasti", exact=True).check()
+    guest.locator("#answer button[type=submit]").click()
+    expect(guest.locator(".alert-success")).to_contain_text("belum pasti")
+    assert session.participants.get().answer == "unsure"
+
+    # A draft is deleted after its confirmation page.
+    draft = services.create_session(
+        by=forum_admin,
+        data={
+            **data,
+            "starts_at": starts + timedelta(days=7),
+            "ends_at": starts + timedelta(days=7, hours=2),
+        },
+    )
+    admin = new_page()
+    login(admin, live_server, forum_admin)
+    admin.goto(f"{live_server.url}/forums/{draft.pk}/manage/")
+    admin.get_by_role("link", name="Hapus draf ini").click()
+    expect(admin.locator("h1")).to_have_text("Hapus draf ini?")
+    assert_accessible(admin)
+    admin.get_by_role("button", name="Hapus draf").click()
+    expect(admin.locator(".alert-success")).to_contain_text("Draf dihapus")
+    assert not ForumSession.objects.filter(pk=draft.pk).exists()

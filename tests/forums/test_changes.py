@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from forums import programme, services
@@ -13,6 +15,7 @@ from forums.display import session_when
 from forums.models import ForumSession, Participant
 from jipp.models import AuditEvent, Notification
 from tests.conftest import client_for
+from tests.forums.conftest import ahead
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +246,26 @@ def test_only_forum_staff_remove_guests_and_only_of_their_session(
     assert client_for(forum_admin).post(wrong).status_code == 404
     assert Participant.objects.filter(pk=guest.pk).exists()
     assert not Notification.objects.filter(kind="forum_removal").exists()
+
+
+@pytest.mark.parametrize("sessions", [1, 4])
+def test_marking_replaced_invitations_costs_one_query_however_many_sessions(
+    forum_admin, make_session, kalsel_office, bappeda_kalsel, sessions
+):
+    for day in range(sessions):
+        session = make_session(start=ahead(days=10 + day))
+        programme.invite_institution(session=session, by=forum_admin, institution=kalsel_office)
+        session = services.schedule_session(session=session, by=forum_admin)
+        services.update_session(
+            session=session,
+            by=forum_admin,
+            data={"venue": "Aula"},
+            version=services.version_of(session),
+        )
+    client = client_for(bappeda_kalsel)
+    client.get("/inbox/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/inbox/").content.decode()
+    assert html.count("notification-superseded") == sessions
+    forum_queries = [q for q in queries.captured_queries if "forums_forumsession" in q["sql"]]
+    assert len(forum_queries) == 1
