@@ -12,7 +12,7 @@ class PresentationInline(admin.TabularInline):
 class ParticipantInline(admin.TabularInline):
     model = Participant
     extra = 0
-    raw_id_fields = ("institution", "user")
+    raw_id_fields = ("institution", "user", "answered_by")
 
 
 @admin.register(ForumSession)
