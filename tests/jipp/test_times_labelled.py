@@ -1,5 +1,5 @@
 """Times outside a plan's page carry their zone too: WIB for the portal's own records,
-the host province's clock on a forum's management page."""
+the host province's clock on a forum's management page (invitations and answers)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 import time_machine
 
-from forums import programme, services
+from forums import answers, programme, services
 from jipp import account_requests
 from jipp.models import Province
 from tests.conftest import client_for
@@ -43,6 +43,9 @@ def test_the_forum_management_page_shows_invitations_on_the_hosts_clock(
     session = services.create_session(by=forum_admin, data=session_data("63"))
     session = services.schedule_session(session=session, by=forum_admin)
     with time_machine.travel(MOMENT, tick=False):
-        programme.invite_institution(session=session, by=forum_admin, institution=tapin)
+        guest = programme.invite_institution(session=session, by=forum_admin, institution=tapin)
+    with time_machine.travel("2026-03-11 03:45Z", tick=False):
+        answers.answer_invitation(participant=guest, answer="attending", by=None)
     html = client_for(forum_admin).get(f"/forums/{session.pk}/manage/").content.decode()
-    assert "10 Maret 2026, 10.30 WITA" in html
+    assert "10 Maret 2026, 10.30 WITA" in html  # invited
+    assert "11 Maret 2026, 11.45 WITA" in html  # answered
