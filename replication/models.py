@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Innovation
@@ -381,6 +383,18 @@ class DueDateRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.stage.plan.get_absolute_url()}#stage-{self.stage.kind}"
+
+    @property
+    def queue_title(self) -> str:
+        """How a queue names it: a request waiting for a decision, not a stage.
+
+        "Permintaan perubahan tenggat: Uji Coba, 1 Maret 2027 → 15 April 2027".
+        """
+        return gettext("Due-date change request: %(stage)s, %(before)s → %(after)s") % {
+            "stage": self.stage.get_kind_display(),
+            "before": date_format(self.previous_date, "j F Y"),
+            "after": date_format(self.proposed_date, "j F Y"),
+        }
 
 
 class PlanMessage(models.Model):
