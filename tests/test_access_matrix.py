@@ -559,7 +559,7 @@ def managed_forums(ministry, innovation, draft_forum: int) -> dict[str, int]:
     return {"held_forum": held.pk, "forum_presentation": presentation.pk}
 
 
-def forum_guests(bappeda_kalsel, scheduled_forum: int, draft_forum: int) -> dict[str, object]:
+def forum_guests(bappeda_kalsel, scheduled_forum: int, draft_forum: int) -> tuple[int, str]:
     """The Kalsel Bappeda and a guest invited to the scheduled session; a guest of the draft."""
     from forums.links import answer_token
     from forums.models import Participant
@@ -567,7 +567,7 @@ def forum_guests(bappeda_kalsel, scheduled_forum: int, draft_forum: int) -> dict
     Participant.objects.create(session_id=scheduled_forum, institution=bappeda_kalsel.institution)
     guest = Participant.objects.create(session_id=scheduled_forum, email="tamu@example.org")
     draft_guest = Participant.objects.create(session_id=draft_forum, email="tamu@example.org")
-    return {"forum_guest": draft_guest.pk, "forum_answer_token": answer_token(guest)}
+    return draft_guest.pk, answer_token(guest)
 
 
 @pytest.fixture
@@ -588,6 +588,7 @@ def context(
     export = Export.objects.create(user=ministry, kind="innovations", status="ready")
     export.file.save("matrix.csv", ContentFile(b"Judul\r\nSahabat Rimba\r\n"))
     forums = calendar_forums()
+    guest, token = forum_guests(bappeda_kalsel, forums["scheduled_forum"], forums["draft_forum"])
     return Context(
         notification_of_ministry=notification.pk,
         innovation=approved.slug,
@@ -599,7 +600,8 @@ def context(
         **replication_plans(ministry, bappeda_kalsel, own_approved, make_institution),
         **forums,
         **managed_forums(ministry, approved, forums["draft_forum"]),
-        **forum_guests(bappeda_kalsel, forums["scheduled_forum"], forums["draft_forum"]),  # type: ignore[arg-type]
+        forum_guest=guest,
+        forum_answer_token=token,
     )
 
 
