@@ -81,14 +81,17 @@ DECISIONS = (
 
 
 def deciding_reviewers(plan: ReplicationPlan) -> Any:
-    """The active reviewers who decided something on the plan; all active reviewers when
-    none has (or none of them is active any more)."""
+    """The active reviewers who decided something on the plan (or already wrote in its
+    conversation); all active reviewers when none has, or none is active any more."""
     stage_ids = Stage.objects.filter(plan_id=plan.pk).values("pk")
     events = AuditEvent.objects.filter(action__in=DECISIONS).filter(
         Q(target_type=ContentType.objects.get_for_model(ReplicationPlan), target_id=plan.pk)
         | Q(target_type=ContentType.objects.get_for_model(Stage), target_id__in=stage_ids)
     )
-    deciders = reviewers().filter(pk__in=events.values("actor_id"))
+    deciders = reviewers().filter(
+        Q(pk__in=events.values("actor_id"))
+        | Q(pk__in=PlanMessage.objects.filter(plan_id=plan.pk).values("author_id"))
+    )
     return deciders if deciders.exists() else reviewers()
 
 

@@ -148,3 +148,12 @@ def test_a_returned_stage_makes_its_reviewer_a_party_too(
         stage=stage(approved_plan, "identification"), by=checker, note="Bukti kurang."
     )
     assert checker.username in told(post(innovator_diy, approved_plan))
+
+
+def test_a_reviewer_who_wrote_on_the_plan_hears_the_replies(
+    approved_plan, bappeda_kalsel, ministry, make_user, kemenpanrb
+):
+    colleague = make_user("lain", Role.MINISTRY, institution=kemenpanrb)
+    post(colleague, approved_plan, body="Apakah anggaran sudah tersedia?")
+    reply = post(bappeda_kalsel, approved_plan, body="Sudah, dari APBD.")
+    assert {colleague.username, ministry.username} <= set(told(reply))
