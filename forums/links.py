@@ -27,9 +27,13 @@ def answer_token(participant: Participant) -> str:
     return signing.dumps({"p": participant.pk, "s": participant.session_id}, salt=ANSWER_SALT)
 
 
+def answer_path(participant: Participant) -> str:
+    return reverse("forums:answer_link", args=[answer_token(participant)])
+
+
 def answer_link(participant: Participant) -> str:
     """The absolute address an e-mail-only guest answers at."""
-    return settings.SITE_URL + reverse("forums:answer_link", args=[answer_token(participant)])
+    return settings.SITE_URL + answer_path(participant)
 
 
 def participant_for_token(token: str) -> tuple[Participant | None, str]:

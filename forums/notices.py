@@ -14,12 +14,13 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from forums.calendar import ICS_TYPE, event_ics, session_url
 from forums.display import session_name, session_when
-from forums.links import answer_link
+from forums.links import answer_path
 from forums.models import ForumMode, ForumSession
 from forums.recipients import Recipient, recipients
 from jipp.models import Notification, User
@@ -132,9 +133,9 @@ def _texts(
 
 
 def _guest_links(session: ForumSession) -> dict[str, str]:
-    """Each e-mail-only guest's signed answer link, by address."""
+    """Each e-mail-only guest's signed answer page (a path), by address."""
     guests = session.participants.filter(user__isnull=True).exclude(email="")
-    return {guest.email.lower(): answer_link(guest) for guest in guests}
+    return {guest.email.lower(): answer_path(guest) for guest in guests}
 
 
 def tell_participants(
@@ -160,7 +161,9 @@ def tell_participants(
         if again is not None and Notification.objects.filter(dedupe_key=key).exists():
             key += f":again:{again}"
         with translation.override(recipient.language):
-            answer_url = "" if recipient.user else links.get(recipient.email.lower(), "")
+            # An e-mail-only guest has no inbox: the e-mail's link opens their answer page.
+            guest_path = "" if recipient.user else links.get(recipient.email.lower(), "")
+            answer_url = f"{settings.SITE_URL}{guest_path}" if guest_path else ""
             subject, body = _texts(session, kind, previous=previous, answer_url=answer_url)
             if recipient.language not in ics_in:
                 ics_in[recipient.language] = event_ics(session, cancel=kind == CANCELLATION)
@@ -171,7 +174,7 @@ def tell_participants(
                 kind=f"forum_{kind}",
                 subject=subject,
                 body=body,
-                url=session.get_absolute_url(),
+                url=guest_path or session.get_absolute_url(),
                 attachment=ics,
                 attachment_name=f"fripp-{session.pk}.ics",
                 attachment_type=ICS_TYPE,
@@ -190,7 +193,8 @@ def tell_removed(session: ForumSession, removed: Iterable[Recipient], *, partici
             values = {"name": session_name(session), "title": session.title}
             values["when"] = session_when(session)
             if recipient.language not in ics_in:
-                ics_in[recipient.language] = event_ics(session, cancel=True)
+                # No longer theirs: the cancelling file does not carry the meeting link.
+                ics_in[recipient.language] = event_ics(session, cancel=True, meeting_link=False)
             _notification, created = notify(
                 user=recipient.user,
                 email=recipient.email,

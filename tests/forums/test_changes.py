@@ -115,6 +115,7 @@ def test_the_guests_update_carries_a_fresh_answer_link(scheduled, forum_admin):
     )
     note = Notification.objects.get(kind="forum_update", email=GUEST, user=None)
     assert "/forums/answer/" in note.body
+    assert note.url.startswith("/forums/answer/")  # the e-mail's button opens the answer page
 
 
 def test_the_superseded_invitation_is_marked_as_changed_in_the_inbox(
@@ -189,6 +190,7 @@ def test_a_removed_guest_is_told_once_with_a_cancelling_calendar_file(scheduled,
     assert calendar["METHOD"] == "CANCEL"
     assert calendar.events[0]["STATUS"] == "CANCELLED"
     assert calendar.events[0]["SEQUENCE"] == scheduled.sequence
+    assert "meet.example.org" not in note.attachment  # the link is no longer theirs
     assert client.post(url).status_code == 404  # already gone: nobody is told twice
     assert Notification.objects.filter(kind="forum_removal").count() == 1
     assert AuditEvent.objects.filter(action="forum_uninvited").count() == 1
