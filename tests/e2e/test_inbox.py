@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from innovations.models import Innovation
@@ -16,7 +16,7 @@ from replication import services as plan_services
 from tests.e2e.conftest import assert_accessible, login
 from tests.replication.conftest import plan_data
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def test_an_officer_reads_a_message_and_an_english_row_in_the_indonesian_inbox(
