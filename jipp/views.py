@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jipp import services
 from jipp.access import AuthedRequest
-from jipp.models import ZONE_LABELS, Notification, Province, User
+from jipp.models import Notification, Province, User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -90,7 +90,8 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("show") == "unread":
         rows = rows.unread()
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    # Times on the user's province's clock, labelled WIB/WITA/WIT (WIB without a province).
+    # Times on the user's province's clock, labelled WIB/WITA/WIT (WIB without a province):
+    # the template's local_time (jipp.clock), as every page writes times.
     listed = list(page.object_list)
     zone = (getattr(listed[0], "zone", None) if listed else None) or settings.TIME_ZONE
     language = translation.get_language()
@@ -98,7 +99,6 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         "page": page,
         "show": request.GET.get("show"),
         "zone": zone,
-        "zone_label": ZONE_LABELS.get(zone, "WIB"),
         # Rows keep the language they were written in; the page names it when it differs.
         "other_language": {
             row.pk
