@@ -86,6 +86,7 @@ def test_a_forum_admin_schedules_a_session_and_the_invited_officer_finds_it(
     assert (office.answer, office.answered_by) == ("attending", bappeda_kalsel)
     admin.goto(f"{live_server.url}/forums/{session.pk}/manage/")
     expect(admin.locator("#answer-counts")).to_contain_text("Hadir: 1")
+    assert_accessible(admin)
     officer.goto(f"{live_server.url}/forums/?view=month&month={day:%Y-%m}")
     expect(officer.get_by_role("link", name="FRIPP ke-6 · Kalimantan Selatan")).to_be_visible()
     assert_accessible(officer)
