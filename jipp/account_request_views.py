@@ -18,19 +18,19 @@ from redis.exceptions import RedisError
 from jipp import account_requests
 from jipp.access import AuthedRequest, role_required
 from jipp.forms import AccountRequestForm, ApproveAccountRequestForm, DeclineAccountRequestForm
-from jipp.models import AccountRequest, AccountRequestStatus, AuditEvent, Institution, Role
+from jipp.models import AccountRequest, AccountRequestStatus, AuditEvent, Role
 
 logger = logging.getLogger(__name__)
 
 
 def _too_many_requests(request: HttpRequest) -> bool:
-    """Count an anonymous post; signed-in users are not limited. Redis down: allowed."""
-    if request.user.is_authenticated:
-        return False
+    """Count every post, per address or per account: each one e-mails every reviewer.
+
+    Redis down: allowed.
+    """
+    key = "user" if request.user.is_authenticated else "ip"
     try:
-        return is_ratelimited(
-            request, group="account-request", key="ip", rate="5/h", increment=True
-        )
+        return is_ratelimited(request, group="account-request", key=key, rate="5/h", increment=True)
     except RedisError:
         logger.warning("account request rate limit unavailable: Redis does not answer")
         return False
@@ -76,11 +76,8 @@ def account_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         AccountRequest.objects.select_related("province", "institution", "decided_by"), pk=pk
     )
     action = request.POST.get("action") if request.method == "POST" else None
-    likely = (
-        Institution.objects.filter(name__iexact=item.institution_name, province=item.province)
-        .order_by("id")
-        .first()
-    )
+    # Preselected only when the address is at the institution's own domain.
+    likely = account_requests.likely_institution(item) if item.is_pending else None
     approve_form = ApproveAccountRequestForm(
         item, request.POST if action == "approve" else None, initial={"institution": likely}
     )
@@ -108,6 +105,9 @@ def account_request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ).select_related("actor")
     context = {
         "item": item,
+        "existing_account": account_requests.existing_account(item),
+        "warning": account_requests.institution_warning(item, likely),
+        "likely": likely,
         "approve_form": approve_form,
         "decline_form": decline_form,
         "timeline": timeline,

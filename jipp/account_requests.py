@@ -22,22 +22,80 @@ from jipp.models import (
 )
 from jipp.services import invite_user, notify, record_event, unique_slug
 
+# Addresses anyone can open: they say nothing about where the person works.
+PERSONAL_MAIL_DOMAINS = frozenset(
+    {
+        "aol.com",
+        "gmail.com",
+        "gmx.com",
+        "googlemail.com",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mail.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "outlook.co.id",
+        "proton.me",
+        "protonmail.com",
+        "rocketmail.com",
+        "yahoo.co.id",
+        "yahoo.com",
+        "ymail.com",
+        "yandex.com",
+        "zoho.com",
+    }
+)
 
-def _already_pending() -> str:
-    return _("A request from this e-mail address is already waiting for a decision.")
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower()
 
 
-def email_problem(email: str) -> str | None:
-    """Why this address cannot ask for an account, or None when it can."""
-    if User.objects.filter(email__iexact=email).exists():
-        return _(
-            "An account with this e-mail address already exists. Sign in, or reset its password."
-        )
-    if AccountRequest.objects.filter(
-        contact_email__iexact=email, status=AccountRequestStatus.PENDING
-    ).exists():
-        return _already_pending()
-    return None
+def is_personal_mailbox(email: str) -> bool:
+    return email_domain(email) in PERSONAL_MAIL_DOMAINS
+
+
+def domain_matches(institution: Institution, email: str) -> bool:
+    """Whether the address is at the institution's own e-mail domain."""
+    domain = institution.email_domain.strip().lower().lstrip("@")
+    return bool(domain) and not is_personal_mailbox(email) and email_domain(email) == domain
+
+
+def likely_institution(account_request: AccountRequest) -> Institution | None:
+    """The existing institution the request belongs to, matched by e-mail domain only.
+
+    A name can be typed by anyone; a mailbox at the institution's domain cannot.
+    Several institutions may share a province's domain: then the one of that name, or none.
+    """
+    if is_personal_mailbox(account_request.contact_email):
+        return None
+    matches = list(
+        Institution.objects.filter(
+            province=account_request.province,
+            email_domain__iexact=email_domain(account_request.contact_email),
+        ).order_by("id")
+    )
+    named = [i for i in matches if i.name.lower() == account_request.institution_name.lower()]
+    if named:
+        return named[0]
+    return matches[0] if len(matches) == 1 else None
+
+
+def existing_account(account_request: AccountRequest) -> User | None:
+    return User.objects.filter(email__iexact=account_request.contact_email).first()
+
+
+def _repeated(pending: AccountRequest, institution_name: str, contact_name: str) -> None:
+    # Seen by reviewers in the request's history; the reviewers get no second e-mail.
+    record_event(
+        actor=None,
+        action="account_request_repeated",
+        target=pending,
+        to_status=AccountRequestStatus.PENDING,
+        note=f"{institution_name.strip()} · {contact_name.strip()}"[:500],
+    )
 
 
 @transaction.atomic
@@ -52,11 +110,20 @@ def submit_account_request(
     phone: str = "",
     message: str = "",
 ) -> AccountRequest:
-    """Store the request and tell every active ministry reviewer."""
+    """Store the request and tell every active ministry reviewer.
+
+    The requester's answer is the same whatever the address: an address that already
+    has an account or a pending request must not be learnt from this form. A repeat of a
+    pending request goes on that request's history; a request for an address that has an
+    account is stored (reviewers see the duplicate) and the account's owner is e-mailed.
+    """
     contact_email = contact_email.strip().lower()
-    problem = email_problem(contact_email)
-    if problem:
-        raise ValidationError({"contact_email": problem})
+    pending = AccountRequest.objects.filter(
+        contact_email__iexact=contact_email, status=AccountRequestStatus.PENDING
+    ).first()
+    if pending is not None:
+        _repeated(pending, institution_name, contact_name)
+        return pending
     try:
         # A savepoint: a concurrent twin hits the unique constraint, not a broken transaction.
         with transaction.atomic():
@@ -70,8 +137,12 @@ def submit_account_request(
                 phone=phone.strip(),
                 message=message.strip(),
             )
-    except IntegrityError as error:
-        raise ValidationError({"contact_email": _already_pending()}) from error
+    except IntegrityError:
+        twin = AccountRequest.objects.get(
+            contact_email__iexact=contact_email, status=AccountRequestStatus.PENDING
+        )
+        _repeated(twin, institution_name, contact_name)
+        return twin
     record_event(
         actor=None, action="account_request_submitted", target=account_request, to_status="pending"
     )
@@ -91,6 +162,22 @@ def submit_account_request(
                 url=account_request.get_absolute_url(),
                 # One row per reviewer: the outbox's dedupe key is unique per recipient.
                 dedupe_key=f"account-request:{account_request.pk}:{reviewer.pk}",
+            )
+    owner = existing_account(account_request)
+    if owner is not None and owner.is_active:
+        with translation.override(owner.language):
+            notify(
+                user=owner,
+                kind="account_request_existing",
+                subject=_("Someone asked for a JIPP account with your address"),
+                body=_(
+                    "A request for an innovator account was sent with your e-mail address, "
+                    "which already has an account. To sign in without your password, reset "
+                    "it. If you did not send the request, you need do nothing: the ministry "
+                    "sees that the address already has an account."
+                ),
+                url=reverse("password_reset"),
+                dedupe_key=f"account-request-existing:{account_request.pk}",
             )
     return account_request
 
@@ -125,14 +212,50 @@ def _new_institution(account_request: AccountRequest) -> Institution:
     )
 
 
+def institution_warning(account_request: AccountRequest, institution: Institution | None) -> str:
+    """Why the address does not show that the person works there, or "" when it does."""
+    email = account_request.contact_email
+    if is_personal_mailbox(email):
+        return _(
+            "%(email)s is a personal mailbox: it does not show that the person works for the "
+            "institution. Check with the institution before you approve."
+        ) % {"email": email}
+    if institution is None or domain_matches(institution, email):
+        return ""
+    if not institution.email_domain:
+        return _(
+            "%(institution)s has no e-mail domain recorded, so %(email)s does not show that "
+            "the person works there. Check with the institution before you approve."
+        ) % {"institution": institution.name, "email": email}
+    return _(
+        "%(email)s is not at the e-mail domain of %(institution)s (%(domain)s). Check with "
+        "the institution before you approve."
+    ) % {"email": email, "institution": institution.name, "domain": institution.email_domain}
+
+
 @transaction.atomic
 def approve_account_request(
-    *, account_request: AccountRequest, by: User, institution: Institution | None = None
+    *,
+    account_request: AccountRequest,
+    by: User,
+    institution: Institution | None = None,
+    confirmed: bool = False,
+    record_domain: bool = False,
 ) -> User:
-    """Tie the request to an institution (an existing one, or a new one) and invite the person."""
+    """Tie the request to an institution (an existing one, or a new one) and invite the person.
+
+    Joining an existing institution, or any approval of a personal mailbox, needs the
+    address at the institution's domain or the reviewer's explicit confirmation.
+    """
     locked = _lock_pending(account_request, by)
+    warning = institution_warning(locked, institution)
+    if warning and not confirmed:
+        raise ValidationError({"confirmed": warning})
     if institution is None:
         institution = _new_institution(locked)
+    if record_domain and not is_personal_mailbox(locked.contact_email):
+        institution.email_domain = email_domain(locked.contact_email)
+        institution.save(update_fields=["email_domain"])
     user = invite_user(
         by=by,
         email=locked.contact_email,
@@ -155,7 +278,7 @@ def approve_account_request(
         target=locked,
         from_status=AccountRequestStatus.PENDING,
         to_status=AccountRequestStatus.APPROVED,
-        note=institution.name,
+        note=f"{institution.name} ({warning})" if warning else institution.name,
     )
     return user
 

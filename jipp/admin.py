@@ -34,9 +34,9 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "province", "parent"]
+    list_display = ["name", "kind", "province", "parent", "email_domain"]
     list_filter = ["kind", "province"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "slug", "email_domain"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["province", "parent"]

@@ -169,7 +169,8 @@ def seed() -> list[str]:
     """Create the cast; return the usernames that were new."""
     provinces = {p.code: p for p in Province.objects.all()}
     for item in INSTITUTIONS:
-        Institution.objects.get_or_create(
+        domain = item.email.rsplit("@", 1)[-1] if item.email else ""
+        made, _new = Institution.objects.get_or_create(
             name=item.name,
             province=provinces.get(item.province) if item.province else None,
             defaults={
@@ -177,8 +178,11 @@ def seed() -> list[str]:
                 "kind": item.kind,
                 "parent": institution(item.parent) if item.parent else None,
                 "email": item.email,
+                "email_domain": domain,
             },
         )
+        if domain and not made.email_domain:  # a database seeded before the field existed
+            Institution.objects.filter(pk=made.pk).update(email_domain=domain)
     created = []
     for person in USERS:
         user, new = User.objects.get_or_create(

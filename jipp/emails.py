@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from jipp.models import Notification, User
 
@@ -17,6 +22,13 @@ INVITATION_SALT = "jipp.invitation"
 
 def absolute(url: str) -> str:
     return url if url.startswith("http") else settings.SITE_URL + url
+
+
+def _message(*, subject: str, body: str, to: str) -> EmailMultiAlternatives:
+    """Every e-mail of the portal: marked automatic (RFC 3834), so no mailbox answers it."""
+    return EmailMultiAlternatives(
+        subject=subject, body=body, to=[to], headers={"Auto-Submitted": "auto-generated"}
+    )
 
 
 def send_notification_email(notification: Notification) -> None:
@@ -29,12 +41,12 @@ def send_notification_email(notification: Notification) -> None:
         context = {
             "notification": notification,
             "link": absolute(notification.url) if notification.url else "",
+            # An account holder chooses there how reminders and messages reach them.
+            "preferences": absolute(reverse("preferences")) if notification.user_id else "",
         }
         text = render_to_string("emails/notification.txt", context)
         html = render_to_string("emails/notification.html", context)
-    message = EmailMultiAlternatives(
-        subject=notification.subject, body=text, to=[notification.recipient]
-    )
+    message = _message(subject=notification.subject, body=text, to=notification.recipient)
     message.attach_alternative(html, "text/html")
     if notification.attachment:
         message.attach(
@@ -78,4 +90,30 @@ def send_invitation(user_id: int) -> None:
         context = {"user": user, "link": link, "days": settings.INVITATION_MAX_AGE // 86400}
         subject = render_to_string("emails/invitation_subject.txt", context).strip()
         text = render_to_string("emails/invitation.txt", context)
-    EmailMultiAlternatives(subject=subject, body=text, to=[user.email]).send()
+    _message(subject=subject, body=text, to=user.email).send()
+
+
+def send_password_reset(user_id: int) -> bool:
+    """Mail a set-password link, built here in the worker: a secret, stored nowhere.
+
+    The request only queued the id (jipp.signin.PasswordResetView), so it answered in the
+    same time whether the address had an account. False when the account cannot reset.
+    """
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password() or not user.email:
+        return False
+    site = urlsplit(settings.SITE_URL)
+    context = {
+        "email": user.email,
+        "domain": site.netloc,
+        "site_name": site.netloc,
+        "protocol": site.scheme or "https",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+    }
+    with translation.override(user.language):
+        subject = render_to_string("registration/password_reset_subject.txt", context)
+        text = render_to_string("registration/password_reset_email.html", context)
+    _message(subject=" ".join(subject.split()), body=text, to=user.email).send()
+    return True

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from jipp.account_requests import email_problem
+from jipp import account_requests
 from jipp.models import AccountRequest, Institution, InstitutionKind, Province, Role, User
 from jipp.pickers import InstitutionPickerField
 
@@ -97,11 +97,8 @@ class AccountRequestForm(forms.ModelForm):
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
 
     def clean_contact_email(self) -> str:
-        email = self.cleaned_data["contact_email"].strip().lower()
-        problem = email_problem(email)
-        if problem:
-            raise forms.ValidationError(problem)
-        return email
+        # No word on whether the address has an account or a request: see submit_account_request.
+        return str(self.cleaned_data["contact_email"]).strip().lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -119,11 +116,38 @@ class ApproveAccountRequestForm(forms.Form):
         empty_label=_("None: create the institution from the request"),
     )
 
+    confirmed = forms.BooleanField(
+        label=_("I have checked that this person works for this institution"),
+        required=False,
+        help_text=_("Needed when the e-mail address does not show it."),
+    )
+    record_domain = forms.BooleanField(
+        label=_("Record the address's domain as the institution's e-mail domain"),
+        required=False,
+        help_text=_("Later requests from this domain are then matched to the institution."),
+    )
+
     def __init__(self, account_request: AccountRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.account_request = account_request
         # The account belongs to an institution of the requester's province (or a central one).
         field = cast(forms.ModelChoiceField, self.fields["institution"])
         field.queryset = Institution.objects.filter(province=account_request.province)
+        if account_requests.is_personal_mailbox(account_request.contact_email):
+            del self.fields["record_domain"]
+        else:
+            self.fields["record_domain"].label = _(
+                "Record %(domain)s as the institution's e-mail domain"
+            ) % {"domain": account_requests.email_domain(account_request.contact_email)}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        warning = account_requests.institution_warning(
+            self.account_request, data.get("institution")
+        )
+        if warning and not data.get("confirmed"):
+            self.add_error("confirmed", warning)
+        return data
 
 
 class DeclineAccountRequestForm(forms.Form):

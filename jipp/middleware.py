@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -10,6 +11,28 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 SEEN_KEY = "_jipp_seen"  # when the session was last renewed (seconds since the epoch)
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+class RequestIdMiddleware:
+    """Keep a client's X-Request-ID only when it looks like one; django-guid, next, makes
+    a new id when there is none.
+
+    A proxy's id (a UUID, a hex or base64url token) is kept so logs join up; anything else
+    (long, spaces, line breaks, markup) would go into every log line and the response.
+    """
+
+    META_KEY = "HTTP_X_REQUEST_ID"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.META.get(self.META_KEY)
+        if given is not None and not REQUEST_ID.fullmatch(given):
+            del request.META[self.META_KEY]
+            request.__dict__.pop("headers", None)  # a cached copy of the headers
+        return self.get_response(request)
 
 
 class LanguageMiddleware:

@@ -125,6 +125,15 @@ class Institution(models.Model):
         related_name="units",
     )
     email = models.EmailField(_("institutional e-mail"), blank=True)
+    email_domain = models.CharField(
+        _("e-mail domain"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The domain of its staff's addresses, such as kalselprov.go.id. An account "
+            "request is matched to this institution only by this domain."
+        ),
+    )
     website = models.URLField(_("website"), blank=True)
 
     objects = InstitutionQuerySet.as_manager()

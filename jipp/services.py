@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -236,7 +238,10 @@ def resend_invitation(*, by: User, user: User) -> None:
     _require_ministry(by)
     if user.has_usable_password() or not user.is_active:
         raise ValidationError(_("Only a pending invitation can be sent again."))
-    User.objects.filter(pk=user.pk).update(invited_at=timezone.now())
+    # A new unusable password changes the fingerprint the links carry: earlier links die.
+    user.set_unusable_password()
+    user.invited_at = timezone.now()
+    user.save(update_fields=["password", "invited_at"])
     record_event(actor=by, action="user_invitation_resent", target=user)
     transaction.on_commit(partial(emails.send_invitation, user.pk), robust=True)
 
@@ -274,8 +279,11 @@ def set_active(*, by: User, user: User, active: bool) -> None:
     if user.is_active == active:
         return
     user.is_active = active
-    # ModelBackend refuses inactive users on every request, so open sessions end too.
     user.save(update_fields=["is_active"])
+    if not active:
+        # Refused at once by ModelBackend, but a kept session would work again after a
+        # reactivation: delete it.
+        end_sessions(user)
     record_event(
         actor=by,
         action="user_reactivated" if active else "user_deactivated",
@@ -283,6 +291,21 @@ def set_active(*, by: User, user: User, active: bool) -> None:
         from_status="active" if not active else "inactive",
         to_status="active" if active else "inactive",
     )
+
+
+def end_sessions(user: User) -> int:
+    """Delete the user's open sessions; return how many there were.
+
+    Database sessions are not indexed by user: the unexpired ones (an hour idle at most,
+    SESSION_IDLE_MINUTES) are read. Deactivating is rare; the table stays small.
+    """
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 def invitation_expires_at(user: User) -> datetime | None:

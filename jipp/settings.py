@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jipp.middleware.RequestIdMiddleware",  # before django-guid: it reads the header
     "django_guid.middleware.guid_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jipp.middleware.IdleSessionMiddleware",
@@ -172,15 +173,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+# Reset requests per typed address and per address of origin (jipp.signin.PasswordResetView).
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", "5/h")
+PASSWORD_RESET_RATE_PER_ORIGIN = env("PASSWORD_RESET_RATE_PER_ORIGIN", "20/h")
 
 # Sign-in protection (django-axes): five failures of one username from one address lock
 # that pair out for 30 minutes. The pair, not the username alone, so nobody can lock an
 # officer out from elsewhere by typing their name; an admin unlocks early by deleting the
 # access attempt in Django admin (or `manage.py axes_reset_username <name>`).
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Password spraying (many usernames from one address): 50 failures from one address lock
+# the address, well above the pair's five so that an office behind one NAT address
+# survives its typos (`manage.py axes_reset_ip <address>`). Axes compares the larger
+# count with one limit: jipp.signin.failure_limit gives the pair's or the address's.
+SIGNIN_PAIR_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+AXES_FAILURE_LIMIT = "jipp.signin.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# A success forgives the pair's own failures only (jipp.signin.forgive_own_failures): with
+# axes' reset every success would also wipe the address's count of other names.
+AXES_RESET_ON_SUCCESS = False
+# Tries while locked out neither count nor extend the lockout: one person retrying their
+# locked name must not lock their whole office's address.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "jipp.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "jipp.signin.client_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -370,7 +385,9 @@ RATELIMIT_IP_META_KEY = (
 # LOG_FORMAT=json for a log collector, plain for people.
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
-    "VALIDATE_GUID": False,  # a proxy's id may be any token; it is only ever logged
+    # A proxy's id may be any short token, not only a UUID: jipp.middleware.RequestIdMiddleware
+    # drops one that does not look like an id, and django-guid then makes a new one.
+    "VALIDATE_GUID": False,
     "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
 }
 LOG_FORMAT = env("LOG_FORMAT", "plain")

@@ -179,6 +179,12 @@ def requeue_notifications() -> int:
     return len(due)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=3)
+def send_password_reset(user_id: int | None) -> bool:
+    """Build and mail a password-reset link; None (no such account) does nothing."""
+    return user_id is not None and emails.send_password_reset(user_id)
+
+
 @shared_task
 def send_digests() -> int:
     """Every quarter hour: the users whose local 08:30 has come get their daily digest."""

@@ -32,6 +32,11 @@ urlpatterns = [
         signin.PasswordChangeView.as_view(),
         name="password_change",
     ),
+    path(
+        "accounts/password_reset/",
+        signin.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/users/", account_views.user_list, name="user_list"),
     path("accounts/users/invite/", account_views.user_invite, name="user_invite"),

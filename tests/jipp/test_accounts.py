@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from jipp.models import AuditEvent, Notification, User
 from tests.conftest import PASSWORD, client_for
+from tests.jipp.test_outbox import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -194,13 +195,43 @@ def test_the_account_list_filters_pending_invitations(ministry, bappeda_kalsel, 
     assert reviewer.get("/accounts/users/", {"state": "bogus", "page": "x"}).status_code == 200
 
 
-def test_password_reset_is_mailed_directly_and_stored_nowhere(bappeda_kalsel, client, committed):
-    with committed():
-        response = client.post("/accounts/password_reset/", {"email": bappeda_kalsel.email})
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_is_mailed_directly_and_stored_nowhere(bappeda_kalsel, celery_worker):
+    # The request queues the account's id; the worker builds the link and mails it.
+    response = Client().post("/accounts/password_reset/", {"email": bappeda_kalsel.email})
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
+    assert wait_for(lambda: len(mail.outbox) == 1)
     assert "/accounts/reset/" in mail.outbox[0].body
     assert Notification.objects.count() == 0
+
+
+def test_resending_an_invitation_makes_the_earlier_link_invalid(
+    ministry, bappeda_kalsel, committed
+):
+    reviewer = client_for(ministry)
+    _invite(reviewer, committed, province=bappeda_kalsel.province.pk)
+    first = _link_in(mail.outbox[0])
+    invited = User.objects.get(email="officer@kalselprov.go.id")
+    with committed():
+        response = reviewer.post(f"/accounts/users/{invited.pk}/resend/")
+    assert response.status_code == 302
+    second = _link_in(mail.outbox[1])
+    assert Client().get(first).status_code == 404
+    assert Client().get(second).status_code == 200
+
+
+def test_deactivating_ends_the_sessions_so_a_reactivation_does_not_revive_them(
+    ministry, bappeda_kalsel
+):
+    officer = Client()
+    officer.post("/accounts/login/", {"username": bappeda_kalsel.username, "password": PASSWORD})
+    assert officer.get("/inbox/").status_code == 200
+    reviewer = client_for(ministry)
+    reviewer.post(f"/accounts/users/{bappeda_kalsel.pk}/active/", {"active": "0"})
+    reviewer.post(f"/accounts/users/{bappeda_kalsel.pk}/active/", {"active": "1"})
+    response = officer.get("/inbox/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert reviewer.get("/inbox/").status_code == 200  # the reviewer's own session stays
 
 
 def test_a_password_change_keeps_the_user_signed_in(bappeda_kalsel):

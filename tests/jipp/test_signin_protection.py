@@ -1,4 +1,5 @@
-"""Sign-in protection: lockout after five failures, idle sessions, password changes."""
+"""Sign-in protection: lockout after five failures, password spraying, idle sessions,
+password changes."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def sign_in(client: Client, username: str, password: str, address: str = "10.0.0
 
 def fail(client: Client, username: str, times: int, address: str = "10.0.0.1") -> None:
     for attempt in range(1, times + 1):
-        expected = 429 if attempt >= settings.AXES_FAILURE_LIMIT else 200
+        expected = 429 if attempt >= settings.SIGNIN_PAIR_FAILURE_LIMIT else 200
         assert sign_in(client, username, "wrong-password", address).status_code == expected
 
 
@@ -135,3 +136,76 @@ def test_weak_passwords_are_refused_by_the_validators(bappeda_kalsel):
     page = response.content.decode()
     assert response.status_code == 200
     assert "too common" in page and "entirely numeric" in page
+
+
+@pytest.fixture
+def address_limit(settings):
+    settings.SIGNIN_ADDRESS_FAILURE_LIMIT = 12  # 50 in production: fewer posts here
+    return 12
+
+
+def spray(client: Client, names: int, address: str = "10.0.0.1", start: int = 0) -> list[int]:
+    return [
+        sign_in(client, f"tebakan{n}", "Rahasia-2026", address).status_code
+        for n in range(start, start + names)
+    ]
+
+
+def test_many_usernames_failing_from_one_address_lock_the_address(
+    bappeda_kalsel, address_limit
+):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert spray(client, address_limit - 1) == [200] * (address_limit - 1)
+    response = sign_in(client, "tebakan-terakhir", "Rahasia-2026")
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "from your network address" in page and "30 minutes" in page
+    # Every name is refused from there now, even with its right password ...
+    response = sign_in(client, bappeda_kalsel.username, PASSWORD)
+    assert response.status_code == 429 and not response.wsgi_request.user.is_authenticated
+    # ... and nobody else: other addresses sign in as usual.
+    assert sign_in(Client(), bappeda_kalsel.username, PASSWORD, "10.0.0.2").status_code == 302
+    # The spray is not on the record of the account whose name was typed last.
+    assert not AuditEvent.objects.filter(action="sign_in_locked").exists()
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        assert sign_in(client, bappeda_kalsel.username, PASSWORD).status_code == 302
+
+
+def test_an_office_behind_one_address_survives_its_typos(make_user, address_limit):
+    # Each person mistypes up to four times, then signs in: their own failures are forgiven.
+    staff = [make_user(f"pegawai{n}", "innovator") for n in range(6)]
+    for person in staff:
+        browser = Client()
+        fail(browser, person.username, 4)
+        assert sign_in(browser, person.username, PASSWORD).status_code == 302
+    assert AccessAttempt.objects.count() == 0
+
+
+def test_a_success_does_not_wipe_the_address_count_of_other_names(
+    innovator_diy, address_limit
+):
+    client = Client()
+    spray(client, address_limit - 2)
+    # The sprayer signs in with an account of their own, then goes on.
+    assert sign_in(client, innovator_diy.username, PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+    assert spray(client, 2, start=100) == [200, 429]
+
+
+def test_tries_while_locked_do_not_count_against_the_address(bappeda_kalsel, address_limit):
+    client = Client()
+    fail(client, bappeda_kalsel.username, 5)
+    for _ in range(address_limit):  # one person retrying their locked name
+        assert sign_in(client, bappeda_kalsel.username, "wrong-password").status_code == 429
+    assert sign_in(client, "rekan.kerja", "wrong-password").status_code == 200
+
+
+def test_an_admin_unlocks_an_address_with_the_management_command(address_limit):
+    from django.core.management import call_command
+
+    client = Client()
+    spray(client, address_limit)
+    assert sign_in(client, "siapa", "Rahasia-2026").status_code == 429
+    call_command("axes_reset_ip", "10.0.0.1")
+    assert sign_in(client, "siapa", "Rahasia-2026").status_code == 200
