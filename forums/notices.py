@@ -219,14 +219,19 @@ def tell_removed(session: ForumSession, removed: Iterable[Recipient], *, partici
 
 
 def superseded(notifications: Iterable[Notification]) -> set[int]:
-    """Ids of invitations and updates that a later change of their session replaced."""
+    """Ids of invitations and updates that a later change of their session replaced, or
+    a later removal from its guest list (when the removal is among `notifications`)."""
+    notifications = list(notifications)
     versions: dict[int, tuple[int, int]] = {}
+    removed: dict[int, int] = {}  # session -> the latest removal notice's id
     for notification in notifications:
-        if notification.kind not in REPLACEABLE_KINDS:
-            continue
         parts = notification.dedupe_key.split(":")  # forum:<id>:<sequence>:<kind>:...
-        if len(parts) > 3 and parts[1].isdigit() and parts[2].isdigit():
+        if len(parts) < 4 or not (parts[1].isdigit() and parts[2].isdigit()):
+            continue
+        if notification.kind in REPLACEABLE_KINDS:
             versions[notification.pk] = (int(parts[1]), int(parts[2]))
+        elif notification.kind == f"forum_{REMOVAL}":
+            removed[int(parts[1])] = max(removed.get(int(parts[1]), 0), notification.pk)
     if not versions:
         return set()
     current = dict(
@@ -237,7 +242,7 @@ def superseded(notifications: Iterable[Notification]) -> set[int]:
     return {
         pk
         for pk, (session, sequence) in versions.items()
-        if session in current and sequence < current[session]
+        if (session in current and sequence < current[session]) or pk < removed.get(session, 0)
     }
 
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from forums import programme, services
 from forums.display import session_when
 from forums.models import ForumSession, Participant
-from jipp.models import AuditEvent, Notification
+from jipp.models import AuditEvent, Notification, User
 from tests.conftest import client_for
 from tests.forums.conftest import ahead
 
@@ -271,3 +271,18 @@ def test_marking_replaced_invitations_costs_one_query_however_many_sessions(
     assert html.count("notification-superseded") == sessions
     forum_queries = [q for q in queries.captured_queries if "forums_forumsession" in q["sql"]]
     assert len(forum_queries) == 1
+
+
+def test_an_invitation_is_marked_in_the_inbox_once_its_guest_is_removed(scheduled, forum_admin):
+    rina = User.objects.get(username="rina")
+    office = scheduled.participants.get(institution__isnull=False)
+    programme.remove_participant(participant=office, by=forum_admin)
+    html = english(rina).get("/inbox/").content.decode()
+    rows = html.split('<li class="list-group-item')
+    marked = [row for row in rows if "Changed since" in row]
+    invitation = Notification.objects.get(user=rina, kind="forum_invitation")
+    assert len(marked) == 1 and f"/inbox/{invitation.pk}/" in marked[0]
+    # Invited again: the new invitation is not marked.
+    programme.invite_institution(session=scheduled, by=forum_admin, institution=office.institution)
+    html = english(rina).get("/inbox/").content.decode()
+    assert html.count("Changed since") == 1
