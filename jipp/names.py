@@ -9,7 +9,7 @@ thousands of wide rows (180 ms at 100,000 innovations instead of a few).
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import models
@@ -22,7 +22,7 @@ CANDIDATES = 200  # trigram matches ranked at most
 LONGEST = 100  # characters of the typed text that are looked at
 SHORTEST_FOR_TRIGRAMS = 3  # below, trigrams match almost everything
 
-M = TypeVar("M", bound=models.Model)
+QS = TypeVar("QS", bound=models.QuerySet[Any])
 
 
 def normalize(text: str) -> str:
@@ -35,9 +35,7 @@ def name_key(field: str) -> Collate:
     return Collate(Upper(field), "C")
 
 
-def closest(
-    queryset: models.QuerySet[M], text: str, *, field: str, slug_field: str = "slug"
-) -> models.QuerySet[M]:
+def closest(queryset: QS, text: str, *, field: str, slug_field: str = "slug") -> QS:
     """Rows of `queryset` named like `text`: prefix matches first, then the most similar.
 
     Unsliced: take `[:LIMIT]`. Case does not matter, nor extra spaces. `is_prefix` and
@@ -74,7 +72,7 @@ def closest(
                 ]
             )
         ids += similar
-    return (
+    ranked = (
         queryset.filter(pk__in=set(ids))
         .annotate(
             name_key=name_key(field),
@@ -83,3 +81,4 @@ def closest(
         )
         .order_by("-is_prefix", "-nearness", field, "pk")
     )
+    return cast(QS, ranked)

@@ -7,14 +7,13 @@ institution for a Bappeda officer.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from jipp import pickers
 from jipp.access import AuthedRequest, role_required
-from jipp.models import Institution, InstitutionKind, Role, User
+from jipp.models import Institution, InstitutionKind, InstitutionQuerySet, Role, User
 
 
 def _options(request: AuthedRequest, options: list[pickers.Option]) -> HttpResponse:
@@ -30,7 +29,7 @@ def pick_innovations(request: AuthedRequest) -> HttpResponse:
     return _options(request, pickers.innovation_options(request.GET.get("q", "")))
 
 
-def institutions_for(user: User, province: str = "", kind: str = "") -> QuerySet[Institution]:
+def institutions_for(user: User, province: str = "", kind: str = "") -> InstitutionQuerySet:
     """What the user may pick: forum staff and the ministry any, an officer their province's."""
     institutions = Institution.objects.all()
     if not (user.is_ministry or user.is_forum_admin):

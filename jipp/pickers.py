@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from innovations.models import Innovation
 from jipp import names
-from jipp.models import Institution
+from jipp.models import Institution, InstitutionQuerySet
 
 SUGGESTIONS = 5  # names offered in a field's error
 
@@ -50,7 +50,7 @@ def innovation_options(text: str, limit: int = names.LIMIT) -> list[Option]:
 
 
 def institution_options(
-    text: str, queryset: QuerySet[Institution], limit: int = names.LIMIT
+    text: str, queryset: InstitutionQuerySet, limit: int = names.LIMIT
 ) -> list[Option]:
     rows = list(
         queryset.named_like(text)
@@ -124,7 +124,7 @@ def resolve_innovation(text: str) -> Innovation:
     raise not_found(text, [row.title for row in near])
 
 
-def resolve_institution(text: str, queryset: QuerySet[Institution]) -> Institution:
+def resolve_institution(text: str, queryset: InstitutionQuerySet) -> Institution:
     """An institution of `queryset` by its exact name or address name."""
     text = names.normalize(text)
     if not text:
@@ -232,7 +232,7 @@ class InstitutionPickerField(forms.CharField):
     )
 
     def __init__(
-        self, *, queryset: QuerySet[Institution] | None = None, include: str = "", **kwargs: Any
+        self, *, queryset: InstitutionQuerySet | None = None, include: str = "", **kwargs: Any
     ) -> None:
         kwargs.setdefault("max_length", 300)
         kwargs.setdefault("help_text", self.default_help_text)

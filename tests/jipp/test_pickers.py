@@ -295,3 +295,16 @@ def test_the_ministry_invites_an_innovator_of_a_typed_institution(
     )
     assert "Balai KPH Yogyakarta" in missed.context["form"].errors["institution"][0]
     assert not User.objects.filter(email="x@example.go.id").exists()
+
+
+def test_the_suggestions_take_the_same_few_queries_however_many_match(
+    forum_admin, make_innovation, django_assert_max_num_queries
+):
+    client = client_for(forum_admin)
+    client.get("/pick/innovations/", {"q": "lapor"})  # the session and the user, read once
+    for n in range(30):
+        make_innovation(f"Lapor Cepat {n}")
+    # The session, the user and its groups; three candidate queries and one to rank them.
+    with django_assert_max_num_queries(8):
+        page = client.get("/pick/innovations/", {"q": "lapor"}).content.decode()
+    assert page.count('role="option"') == names.LIMIT
