@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -80,7 +81,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "channel",
         "status",
         "attempts",
-        "last_error",
+        "error",
     ]
     list_filter = ["status", "channel", "kind"]
     search_fields = ["subject", "email", "user__username", "dedupe_key"]
@@ -116,6 +117,11 @@ class NotificationAdmin(admin.ModelAdmin):
         return [*self.readonly_fields, "retry_button"]
 
     @admin.display(description=_("Retry"))
+    @admin.display(description=_("last error"), ordering="last_error")
+    def error(self, notification: Notification) -> str:
+        """The start of the reason: the whole of it is on the row's page."""
+        return Truncator(notification.last_error).chars(140)
+
     def retry_button(self, notification: Notification) -> str:
         """One click on a failed row's page: a submit button of the change form that posts
         to the retry view below (formaction), with the form's CSRF token."""
