@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.throttling import AnonRateThrottle
 
 from innovations.workflow import innovation_data
-from jipp import services
+from jipp import account_requests, services
 from jipp.models import Export
 from tests.conftest import PERSONAS, client_for
 
@@ -49,6 +49,7 @@ class Context:
     # The signed answer link of a guest by e-mail of the scheduled session, to which the
     # Kalimantan Selatan Bappeda is invited too.
     forum_answer_token: str = ""
+    account_request: int = 0  # a pending request from a personal mailbox
 
 
 @dataclass
@@ -110,7 +111,11 @@ ROWS: dict[str, Row] = {
     "logout": Row(lambda c: "/accounts/logout/", get=everyone(405), post=everyone(302)),
     "password_change": Row(lambda c: "/accounts/password_change/", get=signed_in(200)),
     "password_change_done": Row(lambda c: "/accounts/password_change/done/", get=signed_in(200)),
-    "password_reset": Row(lambda c: "/accounts/password_reset/", get=everyone(200)),
+    "password_reset": Row(
+        lambda c: "/accounts/password_reset/",
+        get=everyone(200),
+        post=everyone(200),  # an empty form comes back with its errors
+    ),
     "password_reset_done": Row(lambda c: "/accounts/password_reset/done/", get=everyone(200)),
     "password_reset_confirm": Row(lambda c: "/accounts/reset/MQ/bad-token/", get=everyone(200)),
     "password_reset_complete": Row(lambda c: "/accounts/reset/done/", get=everyone(200)),
@@ -142,6 +147,11 @@ ROWS: dict[str, Row] = {
         lambda c: "/accounts/requests/999999/",
         get=only({MINISTRY: 404}),
         post=only({MINISTRY: 404}),
+    ),
+    "account_request_detail (pending)": Row(
+        lambda c: f"/accounts/requests/{c.account_request}/",
+        get=only({MINISTRY: 200}),
+        post=only({MINISTRY: 200}),  # no action: the page again
     ),
     "innovations:list": Row(lambda c: "/innovations/", get=everyone(200)),
     "innovations:detail": Row(lambda c: f"/innovations/{c.innovation}/", get=everyone(200)),
@@ -602,6 +612,14 @@ def context(
         **managed_forums(ministry, approved, forums["draft_forum"]),
         forum_guest=guest,
         forum_answer_token=token,
+        account_request=account_requests.submit_account_request(
+            institution_name="Dinas Baru",
+            institution_kind="other",
+            province=None,
+            contact_name="Siti",
+            contact_email="siti.baru@gmail.com",
+            position="Staf",
+        ).pk,
     )
 
 

@@ -154,3 +154,66 @@ def test_no_query_string_breaks_a_page(name, persona, context):  # noqa: F811
         response = client.get(url + separator + urlencode({**every, "view": "month"}))
         assert response.status_code < 500, f"{name}: {response.status_code} for {value!r}"
     get()
+
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+@pytest.mark.django_db
+def test_no_request_id_reaches_the_response_unless_it_looks_like_one():
+    from django.test import Client
+
+    client = Client()
+
+    @FUZZ
+    @given(given_id=st.one_of(text_values, st.text(alphabet="abc-_.:/=+ <>\"'\r\n\t", max_size=90)))
+    def request(given_id):
+        answered = client.get("/healthz", HTTP_X_REQUEST_ID=given_id)["X-Request-ID"]
+        assert REQUEST_ID.fullmatch(answered), repr(answered)
+        assert answered == given_id or not REQUEST_ID.fullmatch(given_id)
+
+    request()
+
+
+@pytest.mark.django_db
+def test_no_address_makes_the_account_request_or_reset_answer_differ(persona, settings):
+    """Known, pending and unknown addresses, in any case: one answer each form."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from jipp.models import Province
+
+    ministry = persona("ministry")
+    known = [ministry.email, persona("bappeda_kalsel").email]
+    province = Province.objects.get(code="63").pk
+
+    @FUZZ
+    @given(
+        email=st.one_of(
+            st.sampled_from(known).map(str.upper),
+            st.sampled_from(known),
+            st.emails().map(lambda e: e[:200]),
+        )
+    )
+    def ask(email):
+        cache.clear()  # the throttles are tested elsewhere
+        data = {
+            "institution_name": "Dinas Uji",
+            "institution_kind": "other",
+            "province": province,
+            "contact_name": "Uji",
+            "contact_email": email,
+            "position": "Staf",
+        }
+        asked = Client().post("/accounts/request/", data)
+        if asked.status_code == 200:  # an address the form itself cannot take
+            assert "contact_email" in asked.context["form"].errors
+        else:
+            assert (asked.status_code, asked["Location"]) == (302, "/accounts/request/sent/")
+        reset = Client().post("/accounts/password_reset/", {"email": email})
+        if reset.status_code == 200:
+            assert "email" in reset.context["form"].errors
+        else:
+            assert (reset.status_code, reset["Location"]) == (302, "/accounts/password_reset/done/")
+
+    ask()

@@ -205,9 +205,7 @@ def test_institutions_sharing_a_domain_are_not_guessed(ministry, make_institutio
         _with_domain(make_institution(name, "63"), "kalselprov.go.id")
     item = _request(contact_email="siti@kalselprov.go.id", institution_name="Dinas Baru")
     assert account_requests.likely_institution(item) is None
-    named = _request(
-        contact_email="budi@kalselprov.go.id", institution_name="dinas sosial kalsel"
-    )
+    named = _request(contact_email="budi@kalselprov.go.id", institution_name="dinas sosial kalsel")
     assert account_requests.likely_institution(named).name == "Dinas Sosial Kalsel"
 
 

@@ -38,6 +38,32 @@ def test_every_response_carries_a_request_id_and_echoes_the_proxy_one():
     assert response["X-Request-ID"] == "lb-7f3a9c"
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        "x" * 65,
+        "lb 7f3a9c",
+        "<script>alert(1)</script>",
+        "id\r\nSet-Cookie: a=b",
+        "${jndi:ldap://x/a}",
+        "-leading-dash",
+        "é-unicode",
+        "",
+    ],
+)
+def test_a_request_id_that_does_not_look_like_one_is_replaced(given):
+    response = Client().get("/healthz", HTTP_X_REQUEST_ID=given)
+    kept = response["X-Request-ID"]
+    assert kept != given and len(kept) == 32 and kept.isalnum()
+
+
+@pytest.mark.parametrize(
+    "given", ["lb-7f3a9c", "5f0c2a9e-1b7d-4c1e-9f3a-0a1b2c3d4e5f", "1-67891233.abc_def:2"]
+)
+def test_a_request_id_that_looks_like_one_is_kept(given):
+    assert Client().get("/healthz", HTTP_X_REQUEST_ID=given)["X-Request-ID"] == given
+
+
 def test_log_lines_carry_the_request_id(settings):
     # The id is added by the filter of our console handler: format a record the same way.
     handler = logging.getLogger().handlers[0]

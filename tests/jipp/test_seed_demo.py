@@ -55,3 +55,11 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     assert not User.objects.filter(username="kemenpan").exists()
     call_command("seed_demo", force=True)
     assert User.objects.filter(username="kemenpan").exists()
+
+
+def test_demo_institutions_with_an_address_have_its_domain(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    bappeda = Institution.objects.get(name="Bappeda Provinsi Kalimantan Selatan")
+    assert bappeda.email_domain == "kalselprov.go.id"
+    assert Institution.objects.get(name="Kementerian Keuangan").email_domain == ""

@@ -151,9 +151,7 @@ def spray(client: Client, names: int, address: str = "10.0.0.1", start: int = 0)
     ]
 
 
-def test_many_usernames_failing_from_one_address_lock_the_address(
-    bappeda_kalsel, address_limit
-):
+def test_many_usernames_failing_from_one_address_lock_the_address(bappeda_kalsel, address_limit):
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert spray(client, address_limit - 1) == [200] * (address_limit - 1)
@@ -182,9 +180,7 @@ def test_an_office_behind_one_address_survives_its_typos(make_user, address_limi
     assert AccessAttempt.objects.count() == 0
 
 
-def test_a_success_does_not_wipe_the_address_count_of_other_names(
-    innovator_diy, address_limit
-):
+def test_a_success_does_not_wipe_the_address_count_of_other_names(innovator_diy, address_limit):
     client = Client()
     spray(client, address_limit - 2)
     # The sprayer signs in with an account of their own, then goes on.
