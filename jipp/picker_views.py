@@ -34,8 +34,8 @@ def institutions_for(user: User, province: str = "", kind: str = "") -> Institut
     institutions = Institution.objects.all()
     if not (user.is_ministry or user.is_forum_admin):
         institutions = institutions.filter(province_id=user.province_id or 0)
-    if province:
-        institutions = institutions.filter(province__code=province[:2])
+    if province.isascii() and province.isdigit() and len(province) == 2:  # a Kemendagri code
+        institutions = institutions.filter(province__code=province)
     if kind in InstitutionKind.values:
         institutions = institutions.filter(kind=kind)
     return institutions

@@ -262,7 +262,17 @@ def test_forum_staff_pick_any_institution_and_narrow_by_province(forum_admin, ma
 
 @pytest.mark.parametrize(
     "query",
-    [{}, {"q": ""}, {"q": "x" * 500}, {"q": "\x00"}, {"q": "ñandú 🌱"}, {"q": "%"}, {"kind": "?"}],
+    [
+        {},
+        {"q": ""},
+        {"q": "x" * 500},
+        {"q": "\x00"},
+        {"q": "ñandú 🌱"},
+        {"q": "%"},
+        {"kind": "?"},
+        {"province": "\x00"},
+        {"province": "\uff16\uff13"},  # 63 in full-width digits
+    ],
 )
 def test_bad_input_never_fails(forum_admin, innovations, query):
     client = client_for(forum_admin)
