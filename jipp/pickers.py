@@ -8,6 +8,7 @@ address name, ignoring case and extra spaces) and a miss names the closest ones.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +44,8 @@ def innovation_options(text: str, limit: int = names.LIMIT) -> list[Option]:
     rows = list(
         Innovation.objects.public()
         .named_like(text)
-        .select_related("innovator", "province")
-        .only("id", "title", "slug", "innovator__name", "province__name")[:limit]
+        .select_related("innovator")
+        .only("id", "title", "slug", "innovator__name")[:limit]
     )
     return _options(rows, [row.title for row in rows], [row.innovator.name for row in rows])
 
@@ -67,11 +68,9 @@ def institution_options(
 
 def _options(rows: list[Any], labels: list[str], details: list[str]) -> list[Option]:
     # Two rows of the same name are told apart by their address name (slug) when chosen.
-    shared = {
-        label.upper() for label in labels if [x.upper() for x in labels].count(label.upper()) > 1
-    }
+    counts = Counter(label.upper() for label in labels)
     return [
-        Option(value=row.slug if label.upper() in shared else label, label=label, detail=detail)
+        Option(value=row.slug if counts[label.upper()] > 1 else label, label=label, detail=detail)
         for row, label, detail in zip(rows, labels, details, strict=True)
     ]
 
