@@ -69,6 +69,11 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            services.end_sessions(obj)  # as a deactivation by the ministry does
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):

@@ -242,3 +242,24 @@ def test_a_password_change_keeps_the_user_signed_in(bappeda_kalsel):
     )
     assert response.status_code == 302
     assert client.get("/inbox/").status_code == 200
+
+
+def test_deactivating_in_django_admin_ends_the_sessions_too(bappeda_kalsel, make_user):
+    officer = client_for(bappeda_kalsel)
+    admin = make_user("root", role=None)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    page = client_for(admin).get(f"/admin/jipp/user/{bappeda_kalsel.pk}/change/")
+    form = page.context["adminform"].form
+    # The change form as shown, with "active" unticked (an unticked box is not posted).
+    skip = {"password", "is_active", "date_joined", "last_login"}
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in skip}
+    data["groups"] = [group.pk for group in bappeda_kalsel.groups.all()]
+    data["user_permissions"] = []
+    response = client_for(admin).post(f"/admin/jipp/user/{bappeda_kalsel.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    bappeda_kalsel.refresh_from_db()
+    assert not bappeda_kalsel.is_active
+    bappeda_kalsel.is_active = True
+    bappeda_kalsel.save()
+    assert officer.get("/inbox/").status_code == 302

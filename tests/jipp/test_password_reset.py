@@ -109,7 +109,7 @@ def test_the_worker_builds_the_link_which_sets_a_new_password(bappeda_kalsel, ce
     assert message.to == [bappeda_kalsel.email]
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
     assert "\n" not in message.subject
-    match = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", message.body)
+    match = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", str(message.body))
     assert match, message.body
     assert Notification.objects.count() == 0  # the link is stored nowhere
     client = Client()
