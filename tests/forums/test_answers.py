@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forums import links, programme, services
 from forums.models import Participant
@@ -23,6 +23,14 @@ def english(user):
     client = client_for(user)
     client.cookies["django_language"] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _language_kept():
+    """A request in English leaves English active in this thread: the next test must not
+    inherit it."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 @pytest.fixture

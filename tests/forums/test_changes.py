@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from icalendar import Calendar
 
 from forums import programme, services
@@ -26,6 +27,14 @@ def english(user):
     client = client_for(user)
     client.cookies["django_language"] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _language_kept():
+    """A request in English leaves English active in this thread: the next test must not
+    inherit it."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 @pytest.fixture
