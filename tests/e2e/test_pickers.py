@@ -106,3 +106,20 @@ def test_a_bappeda_officer_picks_the_adopter_of_their_province(
     page.keyboard.press("Enter")
     expect(field).to_have_value("Dinas Kehutanan Provinsi Kalimantan Selatan")
     assert_accessible(page)
+
+
+def test_the_ministry_picks_an_innovators_institution_on_the_invitation(
+    page: Page, live_server: LiveServer, ministry: User, make_institution
+) -> None:
+    make_institution("Balai KPH Yogyakarta", "34")
+    login(page, live_server, ministry)
+    page.goto(f"{live_server.url}/accounts/users/invite/")
+    field = page.locator("#id_institution")
+    field.focus()
+    page.keyboard.type("kph yogya")
+    listbox = listbox_of(page, "id_institution")
+    expect(listbox.get_by_role("option").first).to_contain_text("Balai KPH Yogyakarta")
+    assert_accessible(page)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(field).to_have_value("Balai KPH Yogyakarta")
