@@ -102,5 +102,5 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         services.accept_invitation(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to JIPP. Your password is set."))
-        return redirect("home")
+        return redirect("work")  # where every sign-in lands
     return render(request, "accounts/accept_invitation.html", {"form": form, "invited": user})

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from jipp.models import Notification
+from jipp.work import work_of_request
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -12,6 +12,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {}
-    return {
-        "unread_count": Notification.objects.for_inbox(user).unread().count(),
-    }
+    # The inbox's unread count and the menu's badges: one statement, once per request.
+    work = work_of_request(request)
+    return {"unread_count": work.unread, "work": work}

@@ -10,6 +10,7 @@ from jipp import (
     preference_views,
     signin,
     views,
+    work_views,
 )
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("replication/", include("replication.urls")),
     path("dashboard/", include("replication.dashboard.urls")),
     path("forums/", include("forums.urls")),
+    path("work/", work_views.work, name="work"),
     # The pickers' suggestions: at the root, where no innovation's address can collide.
     path("pick/innovations/", picker_views.pick_innovations, name="pick_innovations"),
     path("pick/institutions/", picker_views.pick_institutions, name="pick_institutions"),

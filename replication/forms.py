@@ -137,3 +137,20 @@ class FilterForm(forms.Form):
         if not self.is_valid():
             return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
         return self.cleaned_data.get(name)
+
+
+class ReviewFilterForm(forms.Form):
+    """The ministry's queue: one kind of work, one province, or everything."""
+
+    kind = forms.ChoiceField(label=_("Waiting for"), required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from replication.listing import REVIEW_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *REVIEW_KINDS.items()]  # type: ignore[attr-defined]
+        self.fields["province"].choices = [  # type: ignore[attr-defined]
+            ("", _("All")),
+            *Province.objects.values_list("code", "name"),
+        ]

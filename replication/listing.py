@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jipp.models import AuditEvent, User
 from replication.forms import FilterForm
@@ -55,45 +56,94 @@ class QueueItem:
 
 
 QUEUE_SHOWN = 100
+QUEUE_RELATED = ("innovation", "province", "adopter")
+
+
+def plans_to_decide() -> QuerySet[ReplicationPlan]:
+    """Submitted plans, oldest first (through the partial index plan_waiting_review)."""
+    return (
+        ReplicationPlan.objects.filter(status=PlanStatus.SUBMITTED)
+        .select_related(*QUEUE_RELATED)
+        .order_by("submitted_at", "id")
+    )
+
+
+def stages_to_verify() -> QuerySet[Stage]:
+    """Done stages of approved plans, oldest first (stage_waiting_verification)."""
+    return (
+        Stage.objects.filter(status=StageStatus.DONE, plan__status=PlanStatus.APPROVED)
+        .select_related(*[f"plan__{name}" for name in QUEUE_RELATED])
+        .order_by("completed_at", "id")
+    )
+
+
+def due_date_requests() -> QuerySet[DueDateRequest]:
+    """Pending due-date requests of approved plans, oldest first (due_date_request_waiting)."""
+    return (
+        DueDateRequest.objects.filter(
+            status=DueDateRequestStatus.PENDING, stage__plan__status=PlanStatus.APPROVED
+        )
+        .select_related("stage", *[f"stage__plan__{name}" for name in QUEUE_RELATED])
+        .order_by("created_at", "id")
+    )
+
+
+REVIEW_KINDS: dict[str, Any] = {
+    "plan": gettext_lazy("Plans to decide"),
+    "stage": gettext_lazy("Stages to verify"),
+    "due_date": gettext_lazy("Due-date requests"),
+}
 
 
 @dataclass
-class ReviewQueue:
+class ReviewSection:
+    kind: str  # one of REVIEW_KINDS
     items: list[QueueItem]  # the oldest waiting, at most QUEUE_SHOWN
     total: int  # how many wait in all
 
+    @property
+    def label(self) -> Any:
+        return REVIEW_KINDS[self.kind]
 
-def review_queue(limit: int = QUEUE_SHOWN) -> ReviewQueue:
-    """Submitted plans, due-date requests and done stages, oldest first.
 
-    At national scale thousands can wait; the page lists the oldest `limit`. Each kind is
-    read oldest first through its partial index, `limit` rows at most: the oldest of all
-    are among them. Six queries, whatever the size of the queue.
+def review_sections(
+    *, kinds: list[str] | None = None, province: str = "", limit: int = QUEUE_SHOWN
+) -> list[ReviewSection]:
+    """The ministry's queue, one section per kind, each oldest first.
+
+    At national scale thousands can wait; each section lists the oldest `limit` through
+    its partial index and counts the rest: two queries a kind at most, whatever the size.
     """
-    related = ("innovation", "province", "adopter")
-    plans = ReplicationPlan.objects.filter(status=PlanStatus.SUBMITTED)
-    requests = DueDateRequest.objects.filter(
-        status=DueDateRequestStatus.PENDING, stage__plan__status=PlanStatus.APPROVED
-    )
-    stages = Stage.objects.filter(status=StageStatus.DONE, plan__status=PlanStatus.APPROVED)
-    items = [
-        QueueItem("plan", plan, plan.submitted_at or plan.created_at)
-        for plan in plans.select_related(*related).order_by("submitted_at", "id")[:limit]
-    ]
-    items += [
-        QueueItem("due_date", request.stage.plan, request.created_at, request.stage, request)
-        for request in requests.select_related(
-            "stage", *[f"stage__plan__{name}" for name in related]
-        ).order_by("created_at", "id")[:limit]
-    ]
-    items += [
-        QueueItem("stage", stage.plan, stage.completed_at or stage.plan.created_at, stage)
-        for stage in stages.select_related(*[f"plan__{name}" for name in related]).order_by(
-            "completed_at", "id"
-        )[:limit]
-    ]
-    items.sort(key=lambda item: item.since)
-    return ReviewQueue(items[:limit], plans.count() + requests.count() + stages.count())
+    plans, stages, requests = plans_to_decide(), stages_to_verify(), due_date_requests()
+    if province:
+        plans = plans.filter(province__code=province)
+        stages = stages.filter(plan__province__code=province)
+        requests = requests.filter(stage__plan__province__code=province)
+    readers: dict[str, Any] = {
+        "plan": (
+            plans,
+            lambda plan: QueueItem("plan", plan, plan.submitted_at or plan.created_at),
+        ),
+        "stage": (
+            stages,
+            lambda stage: QueueItem(
+                "stage", stage.plan, stage.completed_at or stage.plan.created_at, stage
+            ),
+        ),
+        "due_date": (
+            requests,
+            lambda request: QueueItem(
+                "due_date", request.stage.plan, request.created_at, request.stage, request
+            ),
+        ),
+    }
+    sections = []
+    for kind in kinds or list(REVIEW_KINDS):
+        queryset, item = readers[kind]
+        items = [item(row) for row in queryset[:limit]]
+        total = len(items) if len(items) < limit else queryset.count()
+        sections.append(ReviewSection(kind, items, total))
+    return sections
 
 
 def field_label(name: str) -> str:

@@ -18,7 +18,7 @@ from innovations.models import Innovation
 from jipp.access import AuthedRequest, role_required
 from jipp.models import Role, User
 from replication import listing, reminder_listing, schedule, services
-from replication.forms import PlanForm
+from replication.forms import PlanForm, ReviewFilterForm
 from replication.models import (
     DueDateRequest,
     DueDateRequestStatus,
@@ -272,5 +272,14 @@ def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
 
 @role_required(Role.MINISTRY)
 def review(request: AuthedRequest) -> HttpResponse:
-    queue = listing.review_queue()
-    return render(request, "replication/review.html", {"items": queue.items, "total": queue.total})
+    """Plans to decide, stages to verify and due-date requests, each oldest first."""
+    form = ReviewFilterForm(request.GET or None)
+    kind = province = ""
+    if form.is_valid():  # an unknown kind or province: the errors, and the whole queue
+        kind, province = form.cleaned_data["kind"], form.cleaned_data["province"]
+    sections = listing.review_sections(kinds=[kind] if kind else None, province=province)
+    return render(
+        request,
+        "replication/review.html",
+        {"form": form, "sections": sections, "filtered": bool(kind or province)},
+    )

@@ -96,6 +96,7 @@ DASHBOARD_ROLES = {KALSEL: 200, JATENG: 200, MINISTRY: 200}
 ROWS: dict[str, Row] = {
     "home": Row(lambda c: "/", get=everyone(200)),
     "healthz": Row(lambda c: "/healthz", get=everyone(200), post=everyone(405)),
+    "work": Row(lambda c: "/work/", get=signed_in(200)),
     "inbox": Row(lambda c: "/inbox/", get=signed_in(200)),
     "inbox_mark_read": Row(lambda c: "/inbox/read/", get=everyone(405), post=signed_in(302)),
     "notification_open": Row(

@@ -52,7 +52,8 @@ def test_kalsel_files_a_plan_and_the_ministry_verifies_its_first_stage(
     # The ministry finds it in its queue and approves it.
     login(reviewer, live_server, ministry)
     reviewer.goto("/replication/review/")
-    reviewer.get_by_role("link", name="Sahabat Hutan Banua").click()
+    # Each row names the innovation (the link) and the province, the local name beside.
+    reviewer.get_by_role("row").filter(has_text="Sahabat Hutan Banua").get_by_role("link").click()
     reviewer.locator('form[action$="/approve/"] button').click()
     expect(reviewer.locator(".alert-success")).to_be_visible()
 

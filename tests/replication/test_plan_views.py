@@ -272,22 +272,22 @@ def test_the_list_filters(ministry, make_plan, make_institution, bappeda_kalsel)
 def test_the_review_queue_lists_what_waits_oldest_first(
     ministry, make_plan, make_institution, bappeda_kalsel
 ):
-    approved = make_plan("approved")
-    finish(approved, "identification", bappeda_kalsel)
+    older = make_plan("submitted", local_name="Lama")
     make_plan("submitted", adopter=make_institution("Dinas Sosial Kalsel", "63"), local_name="Baru")
     page = client_for(ministry).get("/replication/review/").content.decode()
-    assert page.index(approved.local_name) < page.index("Baru")
+    assert page.index(older.local_name) < page.index("Baru")
 
 
-def test_a_long_review_queue_lists_the_oldest_and_counts_them_all(
+def test_a_long_review_queue_lists_the_oldest_of_each_kind_and_counts_them_all(
     ministry, make_plan, make_institution, bappeda_kalsel
 ):
     many(make_plan, make_institution, bappeda_kalsel, 0, 3)  # 3 done stages, 3 submitted
-    everything = listing.review_queue(limit=100).items
-    queue = listing.review_queue(limit=2)
-    assert queue.total == 6 and len(everything) == 6
-    assert queue.items == everything[:2]  # the oldest two of all kinds
-    assert [item.kind for item in queue.items] == ["stage", "plan"]
+    everything = {s.kind: s for s in listing.review_sections(limit=100)}
+    queue = {s.kind: s for s in listing.review_sections(limit=2)}
+    assert [queue[kind].total for kind in ("plan", "stage", "due_date")] == [3, 3, 0]
+    for kind in ("plan", "stage"):
+        assert len(everything[kind].items) == 3
+        assert queue[kind].items == everything[kind].items[:2]  # the oldest two
 
 
 def test_the_public_page_shows_approved_and_completed_plans_only(

@@ -1,0 +1,238 @@
+"""Beranda kerja (`/work/`): what waits for each role, as a small registry of work items.
+
+A work item is one function of the user returning a queryset of what waits for them,
+oldest first, registered with its role, label, link and how one row reads:
+
+    @work_item(Role.MINISTRY, "account_requests", label=_("Account requests"),
+               url=lambda user: reverse("account_requests"), row=account_request_row)
+    def account_requests(user: User) -> QuerySet[AccountRequest]:
+        return AccountRequest.objects.filter(status="pending").order_by("created_at", "id")
+
+Each app keeps its items in its own `work.py` (found like admin.py, on first use). All
+the counts of a request are one statement, computed once per request and shared by the
+menu's badges and the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+from jipp.models import AccountRequest, AccountRequestStatus, Notification, Role, User
+
+# Sections in this order; a user with several roles sees each role's section.
+ROLE_ORDER = [Role.MINISTRY, Role.BAPPEDA, Role.FORUM_ADMIN, Role.INNOVATOR]
+ROWS_SHOWN = 5  # the oldest few of each item on the page; its link leads to the rest
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    """One thing that waits, as the page lists it."""
+
+    title: str
+    url: str
+    detail: str = ""
+    since: datetime | None = None  # waiting since: shown as a duration
+    badge: str = ""  # a warning such as "Overdue"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    role: str
+    key: str
+    label: str | Promise
+    queryset: Callable[[User], QuerySet[Any]]  # oldest first
+    url: Callable[[User], str]  # the page where all of them are
+    row: Callable[[Any], WorkRow]
+    menu: str = ""  # the menu entry whose badge counts it, if any
+    order: int = 100  # place within the role's section
+
+
+REGISTRY: dict[str, WorkItem] = {}
+
+
+def work_item(
+    role: str,
+    key: str,
+    *,
+    label: str | Promise,
+    url: Callable[[User], str],
+    row: Callable[[Any], WorkRow],
+    menu: str = "",
+    order: int = 100,
+) -> Callable[[Callable[[User], QuerySet[Any]]], Callable[[User], QuerySet[Any]]]:
+    """Register the decorated function as a work item of the role."""
+
+    def register(function: Callable[[User], QuerySet[Any]]) -> Callable[[User], QuerySet[Any]]:
+        if key in REGISTRY and REGISTRY[key].queryset.__qualname__ != function.__qualname__:
+            raise ValueError(f"Two work items are called {key!r}: give one another key.")
+        REGISTRY[key] = WorkItem(role, key, label, function, url, row, menu, order)
+        return function
+
+    return register
+
+
+@cache
+def _discover() -> None:
+    autodiscover_modules("work")  # each app's work.py registers its items
+
+
+def items_for(user: User) -> list[WorkItem]:
+    _discover()
+    roles: list[str] = [role for role in ROLE_ORDER if user.has_role(role)]
+    return sorted(
+        (item for item in REGISTRY.values() if item.role in roles),
+        key=lambda item: (roles.index(item.role), item.order),
+    )
+
+
+def count_all(querysets: Iterable[QuerySet[Any]]) -> list[int]:
+    """Every count in one statement: SELECT (SELECT COUNT(*) FROM (q1)), (... q2), ...
+
+    A page needs up to a dozen counts on every request (the menu's badges): one round
+    trip instead of a dozen, and the number of queries never grows with the data.
+    """
+    parts: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets:
+        try:
+            sql, values = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # .none(): nothing to ask the database
+            parts.append("0")
+            continue
+        # Django's own compiled SQL; the values stay parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS waiting)")  # noqa: S608
+        params.extend(values)
+    if not params and all(part == "0" for part in parts):
+        return [0] * len(parts)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [int(value) for value in cursor.fetchone()]
+
+
+@dataclass
+class Entry:
+    item: WorkItem
+    count: int
+    url: str
+    rows: list[WorkRow] = field(default_factory=list)
+
+    @property
+    def label(self) -> str | Promise:
+        return self.item.label
+
+    @property
+    def key(self) -> str:
+        return self.item.key
+
+
+@dataclass
+class Section:
+    role: str
+    entries: list[Entry]
+
+    @property
+    def label(self) -> str:
+        return str(Role(self.role).label)
+
+    @property
+    def total(self) -> int:
+        return sum(entry.count for entry in self.entries)
+
+
+@dataclass
+class Work:
+    """What waits for one user: sections by role, and the badges of the menu."""
+
+    user: User
+    sections: list[Section]
+    unread: int = 0  # the inbox's unread notifications, counted in the same statement
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [entry for section in self.sections for entry in section.entries]
+
+    @property
+    def total(self) -> int:
+        return sum(entry.count for entry in self.entries)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {entry.key: entry.count for entry in self.entries}
+
+    @property
+    def menu(self) -> dict[str, int]:
+        badges: dict[str, int] = {}
+        for entry in self.entries:
+            if entry.item.menu:
+                badges[entry.item.menu] = badges.get(entry.item.menu, 0) + entry.count
+        return badges
+
+    def fill_rows(self, limit: int = ROWS_SHOWN) -> None:
+        """The oldest few of each item that has any: one query per such item."""
+        for entry in self.entries:
+            if entry.count and not entry.rows:
+                objects = entry.item.queryset(self.user)[:limit]
+                entry.rows = [entry.item.row(obj) for obj in objects]
+
+
+def work_for(user: User) -> Work:
+    items = items_for(user)
+    *counts, unread = count_all(
+        [*(item.queryset(user) for item in items), Notification.objects.for_inbox(user).unread()]
+    )
+    by_role: dict[str, list[Entry]] = {}
+    for item, count in zip(items, counts, strict=True):
+        by_role.setdefault(item.role, []).append(Entry(item, count, item.url(user)))
+    return Work(user, [Section(role, entries) for role, entries in by_role.items()], unread)
+
+
+def work_of_request(request: HttpRequest) -> Work:
+    """The user's work, counted once per request (the menu and the page share it)."""
+    cached = getattr(request, "_jipp_work", None)
+    if cached is None:
+        cached = work_for(request.user)  # type: ignore[arg-type]
+        request._jipp_work = cached  # type: ignore[attr-defined]
+    return cached
+
+
+# The ministry's own item; the other apps' items are in their work.py. -------------------
+
+
+def _account_request_row(request: AccountRequest) -> WorkRow:
+    # The institution, not the person who asked: the page is about the work.
+    return WorkRow(
+        title=request.institution_name,
+        url=request.get_absolute_url(),
+        detail=request.province.name if request.province else str(_("Central government")),
+        since=request.created_at,
+    )
+
+
+@work_item(
+    Role.MINISTRY,
+    "account_requests",
+    label=_("Account requests"),
+    url=lambda user: reverse("account_requests"),
+    row=_account_request_row,
+    menu="account_requests",
+    order=60,
+)
+def account_requests(user: User) -> QuerySet[AccountRequest]:
+    return (
+        AccountRequest.objects.filter(status=AccountRequestStatus.PENDING)
+        .select_related("province")
+        .order_by("created_at", "id")
+    )

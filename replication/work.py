@@ -1,0 +1,237 @@
+"""Work items of the registry (jipp/work.py): the ministry's plan queue, the province's plans."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jipp.models import ZONE_LABELS, Notification, Role, User
+from jipp.work import WorkRow, work_item
+from replication import listing
+from replication.models import (
+    OPEN_STAGE_STATUSES,
+    DueDateRequest,
+    PlanStatus,
+    ReplicationPlan,
+    Stage,
+    StageStatus,
+)
+
+DUE_SOON_DAYS = 14
+# The inbox kinds of messages written on a plan (replication.notices).
+MESSAGE_KINDS = ["plan_message"]
+
+
+def _review_url(kind: str) -> str:
+    return f"{reverse('replication:review')}?kind={kind}"
+
+
+def _where(plan: ReplicationPlan) -> str:
+    """The province, and the local name when the plan has one."""
+    if plan.local_name:
+        return f"{plan.province.name} · {plan.local_name}"
+    return plan.province.name
+
+
+def _stage_title(stage: Stage) -> str:
+    return f"{stage.plan.innovation.title}: {stage.get_kind_display()}"
+
+
+# The ministry ---------------------------------------------------------------------------
+
+
+@work_item(
+    Role.MINISTRY,
+    "plans_to_decide",
+    label=gettext_lazy("Plans to decide"),
+    url=lambda user: _review_url("plan"),
+    row=lambda plan: WorkRow(
+        plan.innovation.title, plan.get_absolute_url(), _where(plan), plan.submitted_at
+    ),
+    menu="plan_review",
+    order=30,
+)
+def plans_to_decide(user: User) -> QuerySet[ReplicationPlan]:
+    return listing.plans_to_decide()
+
+
+@work_item(
+    Role.MINISTRY,
+    "stages_to_verify",
+    label=gettext_lazy("Stages to verify"),
+    url=lambda user: _review_url("stage"),
+    row=lambda stage: WorkRow(
+        _stage_title(stage), stage.get_absolute_url(), _where(stage.plan), stage.completed_at
+    ),
+    menu="plan_review",
+    order=40,
+)
+def stages_to_verify(user: User) -> QuerySet[Stage]:
+    return listing.stages_to_verify()
+
+
+def _request_row(request: DueDateRequest) -> WorkRow:
+    """Read as a request to decide ("Permintaan perubahan tenggat: ..."), not as a stage."""
+    plan = request.stage.plan
+    return WorkRow(
+        request.queue_title,
+        request.get_absolute_url(),
+        f"{plan.innovation.title} · {_where(plan)}",
+        request.created_at,
+    )
+
+
+@work_item(
+    Role.MINISTRY,
+    "due_date_requests",
+    label=gettext_lazy("Due-date requests"),
+    url=lambda user: _review_url("due_date"),
+    row=_request_row,
+    menu="plan_review",
+    order=50,
+)
+def due_date_requests(user: User) -> QuerySet[DueDateRequest]:
+    return listing.due_date_requests()
+
+
+# The province's Bappeda -------------------------------------------------------------------
+
+
+def _province_plans(user: User) -> QuerySet[ReplicationPlan]:
+    """The officer's own province only, whatever other roles the user has."""
+    if not user.province_id:
+        return ReplicationPlan.objects.none()
+    return ReplicationPlan.objects.filter(province_id=user.province_id)
+
+
+def _province_stages(user: User) -> QuerySet[Stage]:
+    if not user.province_id:
+        return Stage.objects.none()
+    return Stage.objects.filter(
+        plan__province_id=user.province_id, plan__status=PlanStatus.APPROVED
+    ).select_related("plan", "plan__innovation", "plan__province")
+
+
+def _plans_url(**filters: str) -> str:
+    query = "&".join(f"{name}={value}" for name, value in filters.items())
+    return f"{reverse('replication:plan_list')}?{query}"
+
+
+def _due_row(stage: Stage) -> WorkRow:
+    late = stage.is_overdue
+    due = date_format(stage.due_date, "j F Y")
+    return WorkRow(
+        _stage_title(stage),
+        stage.get_absolute_url(),
+        _("Due %(date)s") % {"date": due},
+        badge=_("Overdue") if late else "",
+    )
+
+
+@work_item(
+    Role.BAPPEDA,
+    "stages_due",
+    label=gettext_lazy("Stages due within 14 days or late"),
+    url=lambda user: _plans_url(status=PlanStatus.APPROVED),
+    row=_due_row,
+    order=10,
+)
+def stages_due(user: User) -> QuerySet[Stage]:
+    # Due dates are days in the province's calendar: "today" in each zone, as for
+    # overdue_stages(), so counting reads no province row first.
+    now = timezone.now()
+    soon = Q(pk__in=[])
+    for zone in ZONE_LABELS:
+        day = now.astimezone(ZoneInfo(zone)).date() + timedelta(days=DUE_SOON_DAYS)
+        soon |= Q(plan__province__timezone=zone, due_date__lte=day)
+    return (
+        _province_stages(user)
+        .filter(soon, status__in=OPEN_STAGE_STATUSES)
+        .order_by("due_date", "plan_id", "order")
+    )
+
+
+@work_item(
+    Role.BAPPEDA,
+    "plans_returned",
+    label=gettext_lazy("Plans returned by the ministry"),
+    url=lambda user: _plans_url(status=PlanStatus.RETURNED),
+    row=lambda plan: WorkRow(
+        plan.innovation.title,
+        plan.get_absolute_url(),
+        plan.return_note[:120],
+        plan.submitted_at,
+    ),
+    order=20,
+)
+def plans_returned(user: User) -> QuerySet[ReplicationPlan]:
+    return (
+        _province_plans(user)
+        .filter(status=PlanStatus.RETURNED)
+        .select_related("innovation", "province")
+        .order_by("submitted_at", "id")
+    )
+
+
+@work_item(
+    Role.BAPPEDA,
+    "stages_returned",
+    label=gettext_lazy("Stages returned by the ministry"),
+    url=lambda user: _plans_url(status=PlanStatus.APPROVED),
+    row=lambda stage: WorkRow(
+        _stage_title(stage), stage.get_absolute_url(), stage.return_note[:120], stage.completed_at
+    ),
+    order=30,
+)
+def stages_returned(user: User) -> QuerySet[Stage]:
+    # A returned stage is back in progress with the ministry's note (cleared when done again).
+    return (
+        _province_stages(user)
+        .filter(status=StageStatus.IN_PROGRESS)
+        .exclude(return_note="")
+        .order_by("completed_at", "id")
+    )
+
+
+@work_item(
+    Role.BAPPEDA,
+    "unread_messages",
+    label=gettext_lazy("Unread messages on plans"),
+    url=lambda user: f"{reverse('inbox')}?show=unread",
+    row=lambda note: WorkRow(note.subject, note.get_absolute_url(), since=note.created_at),
+    order=40,
+)
+def unread_messages(user: User) -> QuerySet[Notification]:
+    return (
+        Notification.objects.for_inbox(user)
+        .unread()
+        .filter(kind__in=MESSAGE_KINDS)
+        .only("subject", "created_at")
+        .order_by("created_at", "id")
+    )
+
+
+@work_item(
+    Role.BAPPEDA,
+    "plans_from_forums",
+    label=gettext_lazy("Draft plans from forum outcomes"),
+    url=lambda user: _plans_url(status=PlanStatus.DRAFT),
+    row=lambda plan: WorkRow(
+        plan.innovation.title, plan.get_absolute_url(), plan.forum.title, plan.created_at
+    ),
+    order=50,
+)
+def plans_from_forums(user: User) -> QuerySet[ReplicationPlan]:
+    return (
+        _province_plans(user)
+        .filter(status=PlanStatus.DRAFT, forum__isnull=False)
+        .select_related("innovation", "forum")
+        .order_by("created_at", "id")
+    )
