@@ -58,7 +58,8 @@ def closest(queryset: QS, text: str, *, field: str, slug_field: str = "slug") ->
         slug_prefix = Q(**{f"{slug_field}__startswith": slug})
         ids += base.filter(slug_prefix).values_list("pk", flat=True)[:LIMIT]
         prefix |= slug_prefix
-    if len(text) >= SHORTEST_FOR_TRIGRAMS:
+    # Prefix matches rank first: with a full list of them, no trigram match could show.
+    if len(text) >= SHORTEST_FOR_TRIGRAMS and len(set(ids)) < LIMIT:
         uppered = base.annotate(name_upper=Upper(field))
         similar = list(
             uppered.filter(name_upper__trigram_word_similar=key).values_list("pk", flat=True)[
