@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -168,6 +169,19 @@ def test_the_ministry_menu_shows_the_counts_as_badges(ministry, ministry_queue):
     assert ">7<" in header  # everything waiting, beside "My work"
     assert ">3<" in header  # submissions and updates (2 + 1); plan review (1 + 1 + 1)
     assert 'href="/replication/review/"' in header and 'href="/accounts/requests/"' in header
+
+
+def test_without_javascript_the_reviews_menu_leads_to_the_work_page_which_links_them_all(
+    ministry,
+):
+    html = page(ministry)
+    header, main = html.split("</header>", 1)
+    assert re.search(r'<a class="nav-link dropdown-toggle" id="nav-reviews" href="/work/"', header)
+    reviews = header[header.index('id="nav-reviews"') :].split("</ul>", 1)[0]
+    targets = re.findall(r'class="dropdown-item[^"]*" href="([^"]+)"', reviews)
+    assert len(targets) == 4
+    for target in targets:
+        assert f'href="{target}' in main, target  # the page itself, or it filtered
 
 
 def test_the_oldest_come_first(ministry, ministry_queue):

@@ -45,6 +45,11 @@ def test_a_reviewer_signs_in_lands_on_work_and_follows_an_item(
         page.locator(f'header button[name="language"][value="{switch_to}"]').click()
     expect(page.locator("html")).to_have_attribute("lang", "id")
 
+    # On a 390 px phone the page fits without scrolling sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1366, "height": 768})
+
     card.get_by_role("link", name="Menggapai Mimpi Sahabat Rimba").click()
     expect(page).to_have_url(f"{live_server.url}{plan.get_absolute_url()}")
 
