@@ -24,7 +24,7 @@ def test_ministry_sees_the_national_dashboard_with_matrix_links(world, ministry)
     html = text_of(response)
     assert "/replication/plans/?province=63&amp;stage=trial" in html
     assert "/replication/plans/?province=33&amp;stage=identification" in html
-    assert 'role="group" aria-labelledby="map-title map-desc"' in html
+    assert 'class="chart chart-map" aria-labelledby="map-title map-desc"' in html
     assert html.count('class="map-tile') == 38
     assert "/dashboard/?province=63" in html  # a tile opens the province's dashboard
     assert "Kalimantan Selatan, " in html
