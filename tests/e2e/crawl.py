@@ -74,7 +74,7 @@ OVERFLOW = """
   let widest = null;
   for (const element of document.body.querySelectorAll("*")) {
     const box = element.getBoundingClientRect();
-    if (box.right <= limit + 0.5 || box.width === 0 || clipped(element)) continue;
+    if (box.right <= limit + 0.5 || !box.width || !box.height || clipped(element)) continue;
     if (!widest || box.width > widest.box.width) widest = {element, box};
   }
   let name = "?";

@@ -31,6 +31,7 @@ from replication.models import ReplicationPlan
 from tests.e2e.conftest import assert_accessible, submit_login_form
 from tests.e2e.crawl import (
     DESKTOP,
+    OVERFLOW,
     PHONE,
     Crawl,
     Visit,
@@ -228,6 +229,50 @@ def test_every_page_of_the_demo_story_is_valid_accessible_and_fits_a_phone(
     if problems:
         listing = "\n".join(f"- {problem}" for problem in problems)
         pytest.fail(f"{len(problems)} problem(s) found by the crawl:\n{listing}", pytrace=False)
+
+
+def test_the_sideways_measure_names_what_sticks_out_and_ignores_what_scrolls_in_a_box(
+    page: Page,
+) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    assert page.evaluate(OVERFLOW) is None
+    page.evaluate(
+        """() => {
+          const box = document.createElement("div");
+          box.className = "table-responsive";
+          const wide = document.createElement("div");
+          wide.style.width = "900px";
+          wide.textContent = "Wide, in its own scrolling box";
+          box.append(wide);
+          document.querySelector("main").append(box);
+        }"""
+    )
+    assert page.evaluate(OVERFLOW) is None  # it scrolls inside its box, not the page
+    page.evaluate(
+        """() => {
+          const label = document.createElement("span");
+          label.id = "escapee";
+          label.style.position = "absolute";
+          label.style.left = "600px";
+          label.style.width = "1px";
+          label.style.height = "1px";
+          document.querySelector(".table-responsive > div").append(label);
+        }"""
+    )
+    assert "span#escapee (1 px wide" in page.evaluate(OVERFLOW)["widest"]
+    page.evaluate(
+        """() => {
+          const wide = document.createElement("div");
+          wide.id = "too-wide";
+          wide.style.minWidth = "700px";
+          wide.textContent = "Too wide";
+          document.querySelector("main").append(wide);
+        }"""
+    )
+    overflow = page.evaluate(OVERFLOW)
+    assert overflow["clientWidth"] == 390 and overflow["scrollWidth"] > 700
+    assert overflow["widest"].startswith('div#too-wide "Too wide" (700 px wide')
 
 
 def test_form_errors_are_announced_and_linked_to_their_fields(
