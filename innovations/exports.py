@@ -5,26 +5,22 @@ every match, not one page: sorted newest first, by title when the list is sorted
 and by relevance only when the query string asks for it (`sort=relevance`). Only approved
 innovations, only public columns: no person's name, e-mail or phone.
 
-CSV is streamed from a server-side cursor. An XLSX of up to EXPORT_SYNC_MAX_ROWS rows is
-built in the request; a larger one by a worker (innovations.tasks), which stores it as a
-jipp.Export and sends its download link to the user's inbox.
+The rows and columns are this module's; streaming, the size limit, the worker, the
+inbox message and the rate limit are the export pipeline's (jipp.exports), with which
+this module registers the kind "innovations".
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
-from django.core.files import File
-from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
@@ -32,11 +28,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from innovations import search
 from innovations.filters import SORTS, InnovationFilter
@@ -46,19 +39,13 @@ from innovations.models import (
     KippRecognition,
     Phase,
 )
-from jipp import services
-from jipp.models import Export, ExportStatus, InstitutionKind
-
-logger = logging.getLogger(__name__)
+from jipp.exports import ExportKind, csv_safe, export_params, register
+from jipp.exports import xlsx_cell as _cell
+from jipp.models import InstitutionKind
 
 KIND = "innovations"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 2000
-# The query-string keys that choose a page of the list, not which innovations are in it.
-PAGING_KEYS = ("cursor", "page")
 ORDERINGS = {"newest": ("-approved_at", "-id"), "title": ("title", "id")}
-# Excel's limit for one cell.
-CELL_MAX = 32_767
 
 # (header, column width in the XLSX). Source strings English; the catalogue has Indonesian.
 COLUMNS = (
@@ -123,14 +110,6 @@ class Selection:
             in_title=ExpressionWrapper(Q(title_vector=query), output_field=BooleanField()),
             rank=SearchRank(F("search_vector"), query, cover_density=True),
         ).order_by("-in_title", "-rank", "-approved_at", "-id")
-
-
-def export_params(params: QueryDict) -> str:
-    """The query string an export keeps: the list's, without its paging."""
-    kept = params.copy()
-    for key in PAGING_KEYS:
-        kept.pop(key, None)
-    return kept.urlencode()
 
 
 def select(params: QueryDict) -> Selection:
@@ -199,15 +178,6 @@ class Labels:
 # CSV --------------------------------------------------------------------------------
 
 
-def csv_safe(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def csv_chunks(selection: Selection, *, batch: int = 500) -> Iterator[str]:
     """The CSV text in pieces: a byte-order mark (Excel then reads UTF-8), headers, rows.
 
@@ -233,19 +203,6 @@ def csv_chunks(selection: Selection, *, batch: int = 500) -> Iterator[str]:
 
 
 # XLSX -------------------------------------------------------------------------------
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> WriteOnlyCell:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:CELL_MAX]
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a formula
-    if isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
 
 
 def write_xlsx(selection: Selection, target: IO[bytes], *, generated_at: datetime) -> int:
@@ -314,113 +271,33 @@ def describe_filters(filters: InnovationFilter) -> list[tuple[str, str]]:
     return described
 
 
-# Exports built by a worker ----------------------------------------------------------
+# The kind the export pipeline builds -------------------------------------------------
 
 
-def request_export(*, user: Any, params: QueryDict, language: str) -> tuple[Export, bool]:
-    """An Export row for a large XLSX, queued after commit; a repeated click reuses it."""
-    kept = export_params(params)
-    recent = timezone.now() - timedelta(minutes=10)
-    with transaction.atomic():
-        pending = Export.objects.filter(
-            user=user,
-            kind=KIND,
-            params=kept,
-            language=language,
-            status=ExportStatus.PENDING,
-            created_at__gte=recent,
-        ).first()
-        if pending is not None:
-            return pending, False
-        export = Export.objects.create(
-            user=user,
-            kind=KIND,
-            params=kept,
-            language=language,
-            download_name=download_name("xlsx"),
-        )
-        transaction.on_commit(lambda: _queue(export.pk), robust=True)
-    return export, True
+def _count(user: Any, params: QueryDict, limit: int) -> int:
+    return select(params).count(limit)
 
 
-def _queue(export_id: int) -> None:
-    from innovations.tasks import build_catalogue_export
-
-    build_catalogue_export.delay(export_id)
+def _write(user: Any, params: QueryDict, target: IO[bytes]) -> int:
+    return write_xlsx(select(params), target, generated_at=timezone.now())
 
 
-def run_export(export_id: int) -> str:
-    """Build a pending export, store it, and tell its owner; once, even if run twice.
-
-    The row stays locked while the file is built: a second run of the same task skips
-    it, and a worker that dies releases the lock for the redelivered task.
-    """
-    with transaction.atomic():
-        export = (
-            Export.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user")
-            .filter(pk=export_id, status=ExportStatus.PENDING, kind=KIND)
-            .first()
-        )
-        if export is None:
-            return "not pending"
-        with translation.override(export.language):
-            try:
-                with transaction.atomic():
-                    _build(export)
-            except Exception as error:
-                logger.exception("export %s failed", export.pk)
-                if export.file:
-                    export.file.delete(save=False)
-                export.status = ExportStatus.FAILED
-                export.error = f"{type(error).__name__}: {error}"[:2000]
-                export.finished_at = timezone.now()
-                export.save(update_fields=["status", "error", "finished_at", "file"])
-                _notify_failed(export)
-                return "failed"
-            _notify_ready(export)
-    return "ready"
-
-
-def _build(export: Export) -> None:
-    selection = select(QueryDict(export.params))
-    with tempfile.TemporaryFile() as handle:
-        count = write_xlsx(selection, handle, generated_at=timezone.now())
-        handle.seek(0)
-        name = export.download_name or download_name("xlsx")
-        export.file.save(name, File(handle, name=name), save=False)
-    export.row_count = count
-    export.status = ExportStatus.READY
-    export.finished_at = timezone.now()
-    export.error = ""
-    export.save(update_fields=["file", "row_count", "status", "finished_at", "error"])
-
-
-def _notify_ready(export: Export) -> None:
-    services.notify(
-        user=export.user,
-        kind="export_ready",
-        subject=_("Your Excel file of innovations is ready"),
-        body=_(
+register(
+    ExportKind(
+        name=KIND,
+        list_url="innovations:list",
+        count=_count,
+        write_xlsx=_write,
+        file_name=lambda user, params, extension: download_name(extension),
+        csv_chunks=lambda user, params: csv_chunks(select(params)),
+        queued_message=gettext_lazy(
+            "More than %(limit)s innovations: your Excel file is being prepared. "
+            "The download link will arrive in your inbox."
+        ),
+        ready_subject=gettext_lazy("Your Excel file of innovations is ready"),
+        ready_body=gettext_lazy(
             "The Excel file of %(count)s innovations you asked for is ready. "
             "Open the link to download it; only you can."
-        )
-        % {"count": formats.number_format(export.row_count or 0, force_grouping=True)},
-        url=export.get_absolute_url(),
-        dedupe_key=f"export:{export.pk}",
-    )
-
-
-def _notify_failed(export: Export) -> None:
-    query = f"?{export.params}" if export.params else ""
-    services.notify(
-        user=export.user,
-        kind="export_failed",
-        subject=_("Your Excel file of innovations could not be made"),
-        body=_(
-            "Something went wrong while making the Excel file you asked for. "
-            "Please ask for it again from the list; if it fails again, tell the JIPP team."
         ),
-        url=reverse("innovations:list") + query,
-        dedupe_key=f"export-failed:{export.pk}",
     )
+)

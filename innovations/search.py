@@ -4,7 +4,7 @@ One place decides how a result list is read, for the page, the exports and the A
 What keeps it fast at 100,000 innovations (docs/PERFORMANCE.md):
 - only the columns a list shows are read (never the stored search vectors);
 - counts stop at COUNT_CAP ("more than 1,000") instead of counting everything, and a
-  count or a search's ranking is reused for a minute (remembered());
+  count or a search's ranking is reused for a minute (jipp.cache.remembered);
 - browsing pages by keyset (innovations.paging), never by OFFSET;
 - a search ranks a bounded candidate set: the newest RANK_CANDIDATES matches plus the
   newest page of matches in the title, read once with their rank, so a broad word costs
@@ -13,15 +13,11 @@ What keeps it fast at 100,000 innovations (docs/PERFORMANCE.md):
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.cache import cache
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -33,17 +29,15 @@ from django.db.models import (
     Value,
 )
 from django.utils.http import urlencode
-from redis.exceptions import RedisError
 
 from innovations import listing
 from innovations.filters import InnovationFilter
 from innovations.models import SEARCH_CONFIG, Innovation
 from innovations.paging import keyset_page
+from jipp.cache import remembered
 
-T = TypeVar("T")
 PAGE_SIZE = 20
 COUNT_CAP = 1000
-CACHE_TTL = 60  # seconds a count or a ranking is reused
 RANK_CANDIDATES = 300
 TITLE_CANDIDATES = PAGE_SIZE
 LIST_COLUMNS = (
@@ -102,23 +96,6 @@ def capped_count(queryset: QuerySet[Innovation], key: str = "") -> tuple[int, bo
         lambda: queryset.order_by().values("id")[: COUNT_CAP + 1].count(),
     )
     return min(count, COUNT_CAP), count > COUNT_CAP
-
-
-def remembered(key: str, compute: Callable[[], T]) -> T:
-    """compute(), kept in the cache for CACHE_TTL; without Redis, computed every time."""
-    cache_key = f"{key.split(':', 1)[0]}:{hashlib.sha256(key.encode()).hexdigest()}"
-    if key:
-        try:
-            value = cache.get(cache_key)
-        except RedisError:
-            value = None
-        if value is not None:
-            return cast(T, value)
-    value = compute()
-    if key:
-        with contextlib.suppress(RedisError):
-            cache.set(cache_key, value, CACHE_TTL)
-    return value
 
 
 def matching(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:

@@ -17,6 +17,10 @@ app.conf.beat_schedule = {
         "task": "jipp.tasks.requeue_notifications",
         "schedule": 60.0,
     },
+    "requeue-exports": {
+        "task": "jipp.tasks.requeue_exports",
+        "schedule": 60.0,
+    },
     "delete-old-exports": {
         "task": "jipp.tasks.delete_old_exports",
         "schedule": crontab(hour=2, minute=0),

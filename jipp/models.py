@@ -422,6 +422,8 @@ class Export(models.Model):
     download_name = models.CharField(_("download name"), max_length=100, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Set once Redis took the build task: a pending export without it was never queued.
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
 

@@ -376,9 +376,7 @@ EXPORT_RATE_SIGNED_IN = "60/m"
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_CACHE_PREFIX = "rl:"
 # Behind our TLS proxy every request comes from the proxy: count the address it saw.
-RATELIMIT_IP_META_KEY = (
-    "innovations.export_views.forwarded_address" if env_bool("BEHIND_TLS_PROXY") else None
-)
+RATELIMIT_IP_META_KEY = "jipp.exports.forwarded_address" if env_bool("BEHIND_TLS_PROXY") else None
 
 # Logs: one line per record, with the request id of django-guid (the X-Request-ID header a
 # proxy sets, or a new one; sent back in the response and carried into Celery tasks).

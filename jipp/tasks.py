@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from jipp import digests, emails
+from jipp import digests, emails, exports
 from jipp.models import Export, Notification, NotificationChannel, NotificationStatus
 
 logger = logging.getLogger(__name__)
@@ -201,3 +201,17 @@ def delete_old_exports() -> int:
             export.file.delete(save=False)
         export.delete()
     return len(old)
+
+
+# Longer than the default limits: a large workbook takes a while. A run past the soft
+# limit marks the export failed and tells its owner.
+@shared_task(soft_time_limit=900, time_limit=960)
+def build_export(export_id: int) -> str:
+    """Build a large XLSX (any registered kind) and send its link to the owner's inbox."""
+    return exports.run_export(export_id)
+
+
+@shared_task
+def requeue_exports() -> int:
+    """Every minute: queue again the pending exports whose task was lost."""
+    return exports.requeue_exports()

@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # The shared app does not import the other apps at load.
     from forums.models import ForumSession, ForumStatus
     from innovations.models import Innovation
-    from innovations.search import remembered
+    from jipp.cache import remembered
     from replication.dashboard import figures, pages
     from replication.dashboard.periods import Period, current_year
 
@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("host_province")
         .order_by("starts_at", "id")[:3]
     )
-    activity = pages.public_activity()  # figures kept a minute (search.remembered)
+    activity = pages.public_activity()  # figures kept a minute (jipp.cache)
     national, year = figures.Scope(), current_year()
     key_figures = {
         "innovations": remembered(

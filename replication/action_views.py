@@ -227,7 +227,7 @@ def due_date_request(request: AuthedRequest, pk: int, kind: str) -> HttpResponse
     stage = _get_stage(plan, kind)
 
     def call() -> None:
-        services.require_officer_of(plan, request.user)  # a role error before a typing error
+        services.require_editor(plan, request.user)  # a role error before a typing error
         due_dates.request_due_date(
             stage=stage,
             by=request.user,

@@ -30,7 +30,7 @@ def _check_move(plan: ReplicationPlan, stage: Stage, proposed: date) -> None:
 
 @transaction.atomic
 def request_due_date(*, stage: Stage, by: User, proposed_date: date, reason: str) -> DueDateRequest:
-    services.require_officer_of(stage.plan, by)
+    services.require_editor(stage.plan, by)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for moving the due date."))

@@ -1,35 +1,30 @@
 """Exports of the plan list: exactly the plans the list shows the user, with their stages.
 
 One row per plan; each of the seven stages adds its status, due date and completion date.
-No person's name: institutions and provinces only. CSV is streamed; an XLSX of up to
-EXPORT_SYNC_MAX_ROWS plans is built in the request, a larger one by a worker
-(replication.tasks) as a jipp.Export whose link goes to the user's inbox.
+No person's name: institutions and provinces only. The rows are this module's, and only
+the plans the user may see when the file is written; the rest is the export pipeline's
+(jipp.exports), with which this module registers the kind "replication_plans".
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import logging
-import tempfile
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files import File
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from innovations.exports import _cell as xlsx_cell
-from innovations.exports import csv_safe, export_params
-from jipp import services as jipp_services
-from jipp.models import Export, ExportStatus, User
+from jipp.exports import ExportKind, csv_safe, register, xlsx_cell
+from jipp.models import User
 from replication.listing import filtered_plans
 from replication.models import (
     BudgetSource,
@@ -39,8 +34,6 @@ from replication.models import (
     StageKind,
     StageStatus,
 )
-
-logger = logging.getLogger(__name__)
 
 KIND = "replication_plans"
 CHUNK_SIZE = 500
@@ -153,89 +146,24 @@ def write_xlsx(plans: QuerySet[ReplicationPlan], target: IO[bytes]) -> int:
     return count
 
 
-def request_export(*, user: User, params: QueryDict, language: str) -> tuple[Export, bool]:
-    """An Export row for a large XLSX, queued after commit; a repeated click reuses it."""
-    kept = export_params(params)
-    with transaction.atomic():
-        pending = Export.objects.filter(
-            user=user,
-            kind=KIND,
-            params=kept,
-            language=language,
-            status=ExportStatus.PENDING,
-            created_at__gte=timezone.now() - timedelta(minutes=10),
-        ).first()
-        if pending is not None:
-            return pending, False
-        export = Export.objects.create(
-            user=user,
-            kind=KIND,
-            params=kept,
-            language=language,
-            download_name=download_name("xlsx"),
-        )
-        transaction.on_commit(lambda: _queue(export.pk), robust=True)
-    return export, True
-
-
-def _queue(export_id: int) -> None:
-    from replication.tasks import build_plan_export
-
-    build_plan_export.delay(export_id)
-
-
-def run_export(export_id: int) -> str:
-    """Build a pending export once, with the plans its owner may see when it runs."""
-    with transaction.atomic():
-        export = (
-            Export.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user")
-            .filter(pk=export_id, status=ExportStatus.PENDING, kind=KIND)
-            .first()
-        )
-        if export is None:
-            return "not pending"
-        with translation.override(export.language):
-            try:
-                with transaction.atomic(), tempfile.TemporaryFile() as handle:
-                    count = write_xlsx(selection(export.user, QueryDict(export.params)), handle)
-                    handle.seek(0)
-                    name = export.download_name or download_name("xlsx")
-                    export.file.save(name, File(handle, name=name), save=False)
-                    export.row_count = count
-                    export.status = ExportStatus.READY
-                    export.finished_at = timezone.now()
-                    export.save()
-            except Exception as error:
-                logger.exception("plan export %s failed", export.pk)
-                export.status = ExportStatus.FAILED
-                export.error = f"{type(error).__name__}: {error}"[:2000]
-                export.finished_at = timezone.now()
-                export.save(update_fields=["status", "error", "finished_at"])
-                query = f"?{export.params}" if export.params else ""
-                jipp_services.notify(
-                    user=export.user,
-                    kind="export_failed",
-                    subject=_("Your Excel file of replication plans could not be made"),
-                    body=_(
-                        "Something went wrong while making the Excel file you asked for. "
-                        "Please ask for it again from the list; if it fails again, tell the "
-                        "JIPP team."
-                    ),
-                    url=reverse("replication:plan_list") + query,
-                    dedupe_key=f"export-failed:{export.pk}",
-                )
-                return "failed"
-            jipp_services.notify(
-                user=export.user,
-                kind="export_ready",
-                subject=_("Your Excel file of replication plans is ready"),
-                body=_(
-                    "The Excel file of %(count)s replication plans you asked for is ready. "
-                    "Open the link to download it; only you can."
-                )
-                % {"count": formats.number_format(export.row_count or 0, force_grouping=True)},
-                url=export.get_absolute_url(),
-                dedupe_key=f"export:{export.pk}",
-            )
-    return "ready"
+register(
+    ExportKind(
+        name=KIND,
+        list_url="replication:plan_list",
+        count=lambda user, params, limit: (
+            selection(user, params).order_by().values("id")[: limit + 1].count()
+        ),
+        write_xlsx=lambda user, params, target: write_xlsx(selection(user, params), target),
+        file_name=lambda user, params, extension: download_name(extension),
+        csv_chunks=lambda user, params: csv_chunks(selection(user, params)),
+        queued_message=gettext_lazy(
+            "More than %(limit)s plans: your Excel file is being prepared. "
+            "The download link will arrive in your inbox."
+        ),
+        ready_subject=gettext_lazy("Your Excel file of replication plans is ready"),
+        ready_body=gettext_lazy(
+            "The Excel file of %(count)s replication plans you asked for is ready. "
+            "Open the link to download it; only you can."
+        ),
+    )
+)

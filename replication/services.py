@@ -65,8 +65,14 @@ def is_officer_of(plan: ReplicationPlan, user: User) -> bool:
     return user.is_bappeda and user.province_id == plan.province_id
 
 
-def require_officer_of(plan: ReplicationPlan, by: User) -> None:
-    if not is_officer_of(plan, by):
+def require_editor(plan: ReplicationPlan, by: User) -> None:
+    """403 unless `by` may change the plan: ReplicationPlan.objects.editable_by is the rule.
+
+    An officer's own plan that is closed (completed, cancelled) is refused with a message.
+    """
+    if not ReplicationPlan.objects.editable_by(by).filter(pk=plan.pk).exists():
+        if is_officer_of(plan, by):
+            raise ValidationError(_("This plan is closed: it can no longer be changed."))
         raise PermissionDenied(_("Only Bappeda officers of the plan's province may do this."))
 
 
@@ -221,7 +227,7 @@ def update_plan(
     version: int,
 ) -> ReplicationPlan:
     """Edit a draft or returned plan, if nobody else changed it since `version` was read."""
-    require_officer_of(plan, by)
+    require_editor(plan, by)
     locked = lock(plan)
     if locked.status not in EDITABLE_STATUSES:
         raise ValidationError(_("Only a draft or a returned plan can be edited."))
@@ -261,7 +267,7 @@ def update_plan(
 
 @transaction.atomic
 def submit_plan(*, plan: ReplicationPlan, by: User) -> ReplicationPlan:
-    require_officer_of(plan, by)
+    require_editor(plan, by)
     locked = lock(plan)
     if locked.status not in EDITABLE_STATUSES:
         raise ValidationError(_("Only a draft or a returned plan can be submitted."))

@@ -94,7 +94,7 @@ def _store_files(stage: Stage, by: User, files: Iterable[UploadedFile], descript
 
 @transaction.atomic
 def start_stage(*, stage: Stage, by: User) -> Stage:
-    services.require_officer_of(stage.plan, by)
+    services.require_editor(stage.plan, by)
     plan, locked = lock_stage(stage)
     require_approved(plan)
     if locked.status != StageStatus.PENDING:
@@ -123,7 +123,7 @@ def complete_stage(
     description: str = "",
 ) -> Stage:
     """Done, with a note and at least one evidence file (stored earlier or uploaded now)."""
-    services.require_officer_of(stage.plan, by)
+    services.require_editor(stage.plan, by)
     plan, locked = lock_stage(stage)
     require_approved(plan)
     if locked.status != StageStatus.IN_PROGRESS:
@@ -180,7 +180,7 @@ def _require_changeable_evidence(stage: Stage) -> None:
 def add_evidence(
     *, stage: Stage, by: User, files: Iterable[UploadedFile], description: str = ""
 ) -> int:
-    services.require_officer_of(stage.plan, by)
+    services.require_editor(stage.plan, by)
     plan, locked = lock_stage(stage)
     require_approved(plan)
     _require_changeable_evidence(locked)
@@ -196,7 +196,7 @@ def _delete_file(storage: Storage, name: str) -> None:
 
 @transaction.atomic
 def remove_evidence(*, evidence: Evidence, by: User) -> None:
-    services.require_officer_of(evidence.stage.plan, by)
+    services.require_editor(evidence.stage.plan, by)
     plan, locked = lock_stage(evidence.stage)
     require_approved(plan)
     _require_changeable_evidence(locked)

@@ -277,6 +277,8 @@ class Builder:
             if approved and status == PlanStatus.APPROVED and not completed_at:
                 self._reminders(stage_pk, generation + slip_count, due, zone)
         current = next((r[1] for r in stage_rows if r[4] not in ("done", "verified")), "")
+        if status == PlanStatus.APPROVED and all(r[4] == "verified" for r in stage_rows):
+            status = PlanStatus.COMPLETED  # as verify_stage does when the seventh is verified
         completed = last_verified if status == PlanStatus.COMPLETED else None
         if completed:
             self.event(

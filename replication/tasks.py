@@ -5,13 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from jipp.tasks import send_notifications
-from replication import exports, sweep
-
-
-@shared_task(soft_time_limit=900, time_limit=960)
-def build_plan_export(export_id: int) -> str:
-    """Build a large XLSX of replication plans and send its link to the owner's inbox."""
-    return exports.run_export(export_id)
+from replication import sweep
 
 
 @shared_task

@@ -636,7 +636,11 @@ def assert_secure_headers(response) -> None:
     csp = response.headers.get("Content-Security-Policy", "")
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-    assert "frame-ancestors 'none'" in csp
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+    assert directives["frame-ancestors"] == "'none'"  # no page inside another site's frame
+    assert directives["object-src"] == "'none'"  # no plug-ins
+    assert directives["base-uri"] == "'self'"  # an injected <base> cannot move our links
+    assert directives["form-action"] == "'self'"  # no form posts to another site
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jipp import invariants
 from jipp.models import AuditEvent, Notification
 from tests.conftest import PERSONAS, client_for
 from tests.test_access_matrix import ROWS, _api_unthrottled, context  # noqa: F401
@@ -126,6 +127,8 @@ def test_no_posted_data_breaks_a_form_or_saves_from_an_invalid_one(name, persona
     for value in ODD_VALUES:
         send(dict.fromkeys(names or ["x"], value), {})
     post()
+    # Whatever the accepted posts changed, the database keeps its promises (check_data).
+    assert invariants.run() == [], name
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ Two kinds of period figures (docs: README "Dashboards and reports"):
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -350,14 +351,18 @@ class MatrixRow:
 
 def stage_matrix(scope: Scope, rows: list[ProvinceRow]) -> list[MatrixRow]:
     """Approved plans of each province at each of the seven stages (one query)."""
-    counts = {
-        (province_id, kind): n
-        for province_id, kind, n in scope.plans()
+    # An approved plan whose seven stages are all done has no current stage: it waits for
+    # the last one to be verified, so it is counted there.
+    last = STAGE_ORDER[-1]
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for province_id, kind, n in (
+        scope.plans()
         .filter(status=PlanStatus.APPROVED)
         .order_by()
         .values_list("province_id", "current_stage")
         .annotate(n=Count("id"))
-    }
+    ):
+        counts[province_id, kind or last] += n
     if scope.province:
         rows = [scope.province]
     return [

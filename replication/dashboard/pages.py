@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from innovations.search import remembered
+from jipp.cache import remembered
 from replication.dashboard import charts, figures
 from replication.dashboard.figures import (
     DueStage,
@@ -119,7 +121,7 @@ def heat_step(value: int, highest: int) -> int:
 def collect(scope: Scope, period: Period, *, report: bool = False) -> Dashboard:
     """Every figure of a dashboard, computed at most once a minute per scope and period.
 
-    Kept in Redis for search.CACHE_TTL (60 s), so nobody sees numbers more than a minute
+    Kept in Redis for jipp.cache.CACHE_TTL (60 s), so nobody sees numbers more than a minute
     old; the page says when they were computed. Without Redis, computed every time.
     """
     key = ":".join(
@@ -228,3 +230,21 @@ def charts_for(board: Dashboard, *, map_link: Any) -> dict[str, SafeString]:
             colour="#414487",
         ),
     }
+
+
+def scope_for_user(user: Any, params: QueryDict) -> Scope:
+    """Ministry: the nation, or `?province=<code>`; Bappeda: its own province only."""
+    code = params.get("province", "")
+    if user.is_ministry:
+        if not code:
+            return Scope()
+        chosen = next((row for row in figures.provinces() if row.code == code), None)
+        if chosen is None:
+            raise Http404
+        return Scope(chosen, chosen.timezone)
+    own = next((row for row in figures.provinces() if row.id == user.province_id), None)
+    if own is None:
+        raise PermissionDenied  # a Bappeda account without a province sees no dashboard
+    if code and code != own.code:
+        raise Http404
+    return Scope(own, own.timezone)

@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, Any
 
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jipp.exports import ExportKind, formula_safe, register, xlsx_text
 from jipp.models import ZONE_LABELS
+from replication.dashboard import pages
 from replication.dashboard.pages import STAGE_LABELS, Dashboard
+from replication.dashboard.periods import period_from
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KIND = "replication_report"
 HEADER_FILL = PatternFill("solid", fgColor="0B3A66")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_ROW = 5  # rows 1-3: title, period, generated at; row 4 empty
@@ -59,11 +62,7 @@ def generated_line(board: Dashboard) -> str:
 
 
 def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value[:1] in ("=", "+", "-", "@"):
-            value = "'" + value  # never a formula
-    return value
+    return formula_safe(xlsx_text(value))
 
 
 def _sheet(
@@ -93,7 +92,8 @@ def _sheet(
     return sheet
 
 
-def write_xlsx(board: Dashboard, target: IO[bytes]) -> None:
+def write_xlsx(board: Dashboard, target: IO[bytes]) -> int:
+    """Write the report; return how many rows of figures it holds."""
     book = Workbook()
     book.remove(book.active)
     summary = [
@@ -204,3 +204,22 @@ def write_xlsx(board: Dashboard, target: IO[bytes]) -> None:
                 if cell.is_date:
                     cell.number_format = "yyyy-mm-dd"
     book.save(target)
+    return sum(max(sheet.max_row - HEADER_ROW, 0) for sheet in book.worksheets)
+
+
+def _board(user: Any, params: QueryDict) -> Dashboard:
+    scope = pages.scope_for_user(user, params)
+    _form, period = period_from(params, scope.zone)
+    return pages.collect(scope, period, report=True)
+
+
+# A report is a sheet per figure, tens of rows: always written in the request.
+register(
+    ExportKind(
+        name=KIND,
+        list_url="dashboard_report",
+        count=lambda user, params, limit: 0,
+        write_xlsx=lambda user, params, target: write_xlsx(_board(user, params), target),
+        file_name=lambda user, params, extension: download_name(_board(user, params)),
+    )
+)

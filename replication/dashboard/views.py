@@ -7,10 +7,8 @@ the figures they may see are the public ones at /replication/.
 
 from __future__ import annotations
 
-import io
-
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,8 +16,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from innovations.search import remembered
+from jipp import exports
 from jipp.access import AuthedRequest, role_required
+from jipp.cache import remembered
 from jipp.models import Role
 from replication.dashboard import figures, pages, report
 from replication.dashboard.figures import ProvinceRow, Scope
@@ -29,22 +28,7 @@ ROLES = (Role.MINISTRY, Role.BAPPEDA)
 
 
 def _scope_for(request: AuthedRequest) -> Scope:
-    """Ministry: the nation, or `?province=<code>`; Bappeda: its own province only."""
-    user = request.user
-    code = request.GET.get("province", "")
-    if user.is_ministry:
-        if not code:
-            return Scope()
-        chosen = next((row for row in figures.provinces() if row.code == code), None)
-        if chosen is None:
-            raise Http404
-        return Scope(chosen, chosen.timezone)
-    own = next((row for row in figures.provinces() if row.id == user.province_id), None)
-    if own is None:
-        raise PermissionDenied  # a Bappeda account without a province sees no dashboard
-    if code and code != own.code:
-        raise Http404
-    return Scope(own, own.timezone)
+    return pages.scope_for_user(request.user, request.GET)
 
 
 def _dashboard_link(province: ProvinceRow) -> str:
@@ -110,21 +94,8 @@ def report_page(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*ROLES)
-def report_xlsx(request: AuthedRequest) -> FileResponse:
-    scope = _scope_for(request)
-    _form, period = period_from(request.GET, scope.zone)
-    board = pages.collect(scope, period, report=True)
-    buffer = io.BytesIO()
-    report.write_xlsx(board, buffer)
-    buffer.seek(0)
-    response = FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=report.download_name(board),
-        content_type=report.XLSX_TYPE,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+def report_xlsx(request: AuthedRequest) -> HttpResponseBase:
+    return exports.xlsx_download(request, report.KIND)
 
 
 @require_GET

@@ -76,7 +76,8 @@ CSP_PATTERN = re.compile(r"Content Security Policy|Refused to")
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
+    """CI set to anything but an explicit no: CI systems spell yes as true, 1 or yes."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def is_e2e(path: Path) -> bool:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from innovations import exports
 from innovations.models import SDG, Category, Innovation
+from jipp.exports import XLSX_TYPE, run_export
 from jipp.models import Export, ExportStatus, Notification
 from jipp.tasks import delete_old_exports
 from tests.conftest import client_for
@@ -217,7 +218,7 @@ def test_a_small_xlsx_is_answered_at_once(registry, bappeda_kalsel):
     client.post("/i18n/setlang/", {"language": "en"})
     response = client.get("/innovations/export.xlsx?province=63&cursor=x")
     assert response.status_code == 200
-    assert response["Content-Type"] == exports.XLSX_TYPE
+    assert response["Content-Type"] == XLSX_TYPE
     assert response["Content-Disposition"].startswith('attachment; filename="jipp-inovasi-')
     book = workbook(response)
     rows = list(book.worksheets[0].iter_rows(values_only=True))
@@ -291,12 +292,12 @@ def test_a_failed_build_is_recorded_and_the_owner_told(ministry, settings, tmp_p
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(exports, "write_xlsx", broken)
-    assert exports.run_export(export.pk) == "failed"
+    assert run_export(export.pk) == "failed"
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED and "disk full" in export.error
     failed = Notification.objects.get(user=ministry, kind="export_failed")
     assert failed.url == "/innovations/?province=63"
-    assert exports.run_export(export.pk) == "not pending"  # a redelivered task does nothing
+    assert run_export(export.pk) == "not pending"  # a redelivered task does nothing
 
 
 @pytest.mark.django_db

@@ -243,11 +243,11 @@ def test_the_xlsx_export_of_many_plans_goes_to_a_worker(
 ):
     settings.EXPORT_SYNC_MAX_ROWS = 0
     queued: list[int] = []
-    monkeypatch.setattr("replication.exports._queue", queued.append)
+    monkeypatch.setattr("jipp.exports._queue", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         response = officer.get("/replication/plans/export.xlsx")
     assert response.status_code == 302 and len(queued) == 1
-    from replication.exports import run_export
+    from jipp.exports import run_export
 
     assert run_export(queued[0]) == "ready"
 

@@ -54,7 +54,7 @@ def test_a_due_reminder_notifies_each_officer_of_the_province_once(
     assert rows["bappeda63b"].dedupe_key == f"reminder:{reminder.pk}:{second.pk}"
     indonesian, english = rows["bappeda63"], rows["bappeda63b"]
     assert "Sahabat Hutan Banua" in indonesian.subject
-    assert "10 April 2026" in indonesian.subject and "7 " in indonesian.subject
+    assert "bertenggat 10 April 2026, 7 hari lagi" in indonesian.subject
     assert english.subject.startswith("Reminder: Identification & preparation")
     assert "in 7 days" in english.subject
     assert english.url == f"/replication/plans/{plan.pk}/#stage-identification"
@@ -75,7 +75,8 @@ def test_the_escalation_reaches_the_approving_reviewer_as_well(
     users = set(reminded().values_list("user__username", flat=True))
     assert users == {"bappeda63", ministry.username}
     escalation = reminded().get(user=ministry)
-    assert escalation.kind == "reminder_escalation_14d" and "14" in escalation.subject
+    assert escalation.kind == "reminder_escalation_14d"
+    assert "terlambat 14 hari (tenggat 10 April 2026)" in escalation.subject
 
 
 def test_the_escalation_goes_to_every_active_reviewer_when_the_approver_left(
@@ -103,7 +104,8 @@ def test_a_plan_approved_ten_days_late_sends_one_catch_up_chaser_not_four(plan_i
         assert fire().fired == 0
     notification = reminded().get()
     assert notification.kind == "reminder_overdue_7d"
-    assert "10" in notification.subject  # days late, counted when it fires
+    # Days late, counted when it fires: exactly ten (the due date's "10" must not pass it).
+    assert "terlambat 10 hari (tenggat 10 April 2026)" in notification.subject
     assert Reminder.objects.filter(stage=first_stage(plan), status="fired").count() == 1
 
 
@@ -274,3 +276,17 @@ def test_after_an_outage_only_the_latest_missed_moment_of_a_stage_is_sent(plan_i
         "escalation_14d": "scheduled",
     }
     assert list(reminded().values_list("kind", flat=True)) == ["reminder_overdue_7d"]
+
+
+def test_a_reminder_of_an_older_round_that_slipped_through_is_cancelled_not_sent(plan_in):
+    with time_machine.travel("2026-03-01 03:00Z", tick=False):
+        plan = plan_in("63", date(2026, 4, 10))
+    first = first_stage(plan)
+    # The round rose behind the services' back: this round's rows were never cancelled.
+    Stage.objects.filter(pk=first.pk).update(reminder_generation=first.reminder_generation + 1)
+    with time_machine.travel("2026-04-03 02:00Z", tick=False):
+        result = fire()
+    assert (result.fired, result.cancelled, result.notifications) == (0, 1, 0)
+    old = Reminder.objects.get(stage=first, kind="due_in_7d")
+    assert old.status == "cancelled" and old.generation == first.reminder_generation
+    assert not reminded().exists()

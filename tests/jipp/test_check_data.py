@@ -1,0 +1,123 @@
+"""`manage.py check_data`: the promises of DESIGN.md, checked across the whole database.
+
+Clean on the demo story and on generated data; each promise caught when a row is made
+to break it behind the services' back (as a bulk load or a fix in the shell could).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from jipp import invariants
+from jipp.models import AuditEvent, Notification
+from replication.models import PlanStatus, Reminder, ReplicationPlan, Stage
+
+pytestmark = pytest.mark.django_db
+
+
+def check() -> str:
+    out = io.StringIO()
+    call_command("check_data", stdout=out)
+    return out.getvalue()
+
+
+def broken() -> str:
+    out = io.StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("check_data", stdout=out)
+    assert failure.value.returncode == 1
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def generated(settings):
+    settings.DEBUG = True
+    for kind, count in (("innovations", 300), ("plans", 400), ("forums", 30)):
+        call_command("generate_data", f"--{kind}", str(count), stdout=io.StringIO())
+
+
+def test_the_demo_story_keeps_every_promise(demo):
+    assert "promises hold" in check()
+
+
+def test_generated_plans_keep_every_promise(generated):
+    assert ReplicationPlan.objects.filter(status=PlanStatus.COMPLETED).exists()
+    assert "promises hold" in check()
+
+
+def test_an_approved_plan_with_every_stage_verified_must_be_completed(demo):
+    plan = ReplicationPlan.objects.filter(status=PlanStatus.APPROVED).first()
+    Stage.objects.filter(plan=plan).update(status="verified")
+    ReplicationPlan.objects.filter(pk=plan.pk).update(current_stage="")
+    Reminder.objects.filter(stage__plan=plan).update(status="cancelled")
+    report = broken()
+    assert "is completed, and only such a plan: 1 row(s)" in report
+    assert f"plan {plan.pk}: approved, every stage verified" in report
+
+
+def test_the_current_stage_must_be_the_first_unfinished_one(demo):
+    plan = ReplicationPlan.objects.filter(status=PlanStatus.APPROVED).first()
+    wrong = "evaluation" if plan.current_stage != "evaluation" else "learning"
+    ReplicationPlan.objects.filter(pk=plan.pk).update(current_stage=wrong)
+    report = broken()
+    assert f"plan {plan.pk}: current stage '{wrong}', should be '{plan.current_stage}'" in report
+
+
+def test_a_scheduled_reminder_of_an_older_round_is_a_violation(demo):
+    reminder = Reminder.objects.filter(status="scheduled").select_related("stage").first()
+    Stage.objects.filter(pk=reminder.stage_id).update(
+        reminder_generation=reminder.stage.reminder_generation + 1
+    )
+    assert f"reminder {reminder.pk} ({reminder.kind}, round" in broken()
+
+
+def test_a_scheduled_reminder_of_a_finished_stage_is_a_violation(demo):
+    reminder = Reminder.objects.filter(status="scheduled").first()
+    Stage.objects.filter(pk=reminder.stage_id).update(status="done")
+    assert f"reminder {reminder.pk} (" in broken()
+
+
+def test_a_notification_claimed_long_ago_and_never_sent_is_a_violation(demo, ministry):
+    stale = timezone.now() - timedelta(hours=1)
+    note = Notification.objects.create(
+        user=ministry,
+        email=ministry.email,
+        kind="test",
+        subject="Uji",
+        dedupe_key="check-data-stale",
+        status="sending",
+        claimed_at=stale,
+    )
+    assert f"notification {note.pk} (test), claimed at" in broken()
+
+
+def test_a_dashboard_figure_that_disagrees_with_its_table_is_a_violation(demo, ministry):
+    # An approval event of a plan that no longer exists: counted nationally, in no province.
+    AuditEvent.objects.create(
+        actor=ministry,
+        action="plan_approved",
+        target_type=ContentType.objects.get_for_model(ReplicationPlan),
+        target_id=10**9,
+        from_status="submitted",
+        to_status="approved",
+    )
+    assert "plans_approved: " in broken()
+
+
+def test_every_promise_is_named_and_each_app_contributes_its_own():
+    invariants.run()
+    promises = " ".join(invariants.CHECKS)
+    assert "claim timeout" in promises  # jipp
+    assert "current stage" in promises and "One open plan" in promises  # replication
