@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from forums.models import ForumSession
+from forums.models import ForumSession, ParticipantAnswer
 from jipp.models import User
 
 
@@ -28,13 +28,16 @@ class Recipient:
         return self.user.language if self.user else "id"
 
 
-def recipients(session: ForumSession) -> list[Recipient]:
+def recipients(session: ForumSession, *, coming_only: bool = False) -> list[Recipient]:
     """Active users of invited institutions, invited users, then e-mail-only guests.
 
     An address that belongs to an active user is that user (one notification, their
-    language and their inbox); nobody appears twice.
+    language and their inbox); nobody appears twice. With `coming_only`, invitations
+    answered "not attending" are left out: they hear of changes, not of the day before.
     """
     participants = list(session.participants.all())
+    if coming_only:
+        participants = [p for p in participants if p.answer != ParticipantAnswer.NOT_ATTENDING]
     institutions = [p.institution_id for p in participants if p.institution_id]
     user_ids = [p.user_id for p in participants if p.user_id]
     emails = {p.email.lower() for p in participants if p.email and not p.user_id}

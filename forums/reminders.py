@@ -76,7 +76,7 @@ def _remind_session(pk: int, now: datetime) -> int:
     )
     if session is None or reminder_moment(session) > now:
         return 0
-    people = recipients(session)
+    people = recipients(session, coming_only=True)
     keys = {reminder_key(session, recipient) for recipient in people}
     sent = set(
         Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)

@@ -102,6 +102,15 @@ def _invited_users(session: ForumSession) -> list[int]:
     return [r.user.pk for r in recipients(session) if r.user]
 
 
+def test_an_invitation_answered_not_attending_gets_no_day_before_reminder(forum, innovator_diy):
+    session = forum("63")
+    session.participants.filter(user=innovator_diy).update(answer="not_attending")
+    session.participants.filter(email=GUEST).update(answer="unsure")
+    assert sweep_at("2026-03-09 00:00Z") == 2
+    assert not reminders().filter(user=innovator_diy).exists()
+    assert reminders().filter(email=GUEST).exists()
+
+
 def test_a_second_sweep_sends_nothing_more(forum):
     forum("63")
     assert sweep_at("2026-03-09 00:00Z") == 3
