@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from forums.models import ForumSession, Participant
 from jipp import invariants
 from jipp.models import AuditEvent, Notification
 from replication.models import PlanStatus, Reminder, ReplicationPlan, Stage
@@ -116,8 +117,24 @@ def test_a_dashboard_figure_that_disagrees_with_its_table_is_a_violation(demo, m
     assert "plans_approved: " in broken()
 
 
+def test_overlapping_sessions_of_one_host_are_a_violation(demo):
+    held = ForumSession.objects.filter(host_province__code="63").first()
+    other = ForumSession.objects.exclude(pk=held.pk).filter(status="held").first()
+    ForumSession.objects.filter(pk=other.pk).update(
+        host_province=held.host_province, starts_at=held.starts_at, ends_at=held.ends_at
+    )
+    assert "do not overlap: 1 row(s)" in broken()
+
+
+def test_an_answer_without_its_moment_is_a_violation(demo):
+    participant = Participant.objects.first()
+    Participant.objects.filter(pk=participant.pk).update(answer="attending", answered_at=None)
+    assert f"participant {participant.pk} of session" in broken()
+
+
 def test_every_promise_is_named_and_each_app_contributes_its_own():
     invariants.run()
     promises = " ".join(invariants.CHECKS)
     assert "claim timeout" in promises  # jipp
     assert "current stage" in promises and "One open plan" in promises  # replication
+    assert "do not overlap" in promises  # forums
