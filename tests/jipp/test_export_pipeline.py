@@ -65,6 +65,7 @@ def test_an_export_queued_long_ago_and_never_built_is_queued_again(ministry):
     export_of(ministry, created_ago=timedelta(hours=1)).delete()
     assert exports.requeue_exports() == 1
     stalled.refresh_from_db()
+    assert stalled.queued_at is not None
     assert stalled.queued_at > timezone.now() - timedelta(minutes=1)
     assert exports.requeue_exports() == 0  # queued just now: left alone
 
