@@ -58,7 +58,7 @@ URLS: list[tuple[str, str]] = [
     # word, a typo found by trigrams, an institution of the officer's province.
     ("picker: innovations", "/pick/innovations/?q={broad}"),
     ("picker: typo", "/pick/innovations/?q=lapor%20data%20kurikulm"),
-    ("picker: institutions", "/pick/institutions/?q=dinas%20kesehatan"),
+    ("picker: institutions", "/pick/institutions/?q=dinas%20pendidikan"),
 ]
 # Who requests a signed-in page: a persona of bench/sessions.py.
 SIGNED_IN = {"dashboard: national": "ministry", "dashboard: province": "bappeda"}
