@@ -12,8 +12,6 @@ this module registers the kind "innovations".
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,7 +37,7 @@ from innovations.models import (
     KippRecognition,
     Phase,
 )
-from jipp.exports import ExportKind, csv_safe, export_params, register
+from jipp.exports import ExportKind, csv_stream, export_params, register
 from jipp.exports import xlsx_cell as _cell
 from jipp.models import InstitutionKind
 
@@ -178,28 +176,10 @@ class Labels:
 # CSV --------------------------------------------------------------------------------
 
 
-def csv_chunks(selection: Selection, *, batch: int = 500) -> Iterator[str]:
-    """The CSV text in pieces: a byte-order mark (Excel then reads UTF-8), headers, rows.
-
-    Everything language-dependent is read here, in the view: the rows are generated
-    while the response is sent, after the view has returned.
-    """
-    labels = Labels()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(headers())
-
-    def chunks() -> Iterator[str]:
-        for number, row in enumerate(selection.rows().iterator(chunk_size=CHUNK_SIZE), 1):
-            writer.writerow([csv_safe(value) for value in labels.values(row)])
-            if number % batch == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return chunks()
+def csv_chunks(selection: Selection) -> Iterator[str]:
+    labels = Labels()  # read now, in the view's language
+    rows = selection.rows().iterator(chunk_size=CHUNK_SIZE)
+    return csv_stream(headers(), (labels.values(row) for row in rows))
 
 
 # XLSX -------------------------------------------------------------------------------

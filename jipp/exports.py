@@ -16,10 +16,11 @@ that tell the user about it. The pipeline does the rest the same way for every k
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import IO, Any
@@ -111,6 +112,25 @@ def csv_safe(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def csv_stream(headers: list[str], rows: Iterable[list[Any]], *, batch: int = 500) -> Iterator[str]:
+    """CSV text in pieces: a byte-order mark (Excel then reads UTF-8), headers, rows.
+
+    Headers and anything language-dependent must be read by the caller, in the view: the
+    rows are written while the response is sent, after the view has returned.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(headers)
+    for number, row in enumerate(rows, 1):
+        writer.writerow([csv_safe(value) for value in row])
+        if number % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def xlsx_text(value: Any) -> Any:

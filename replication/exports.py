@@ -8,8 +8,6 @@ the plans the user may see when the file is written; the rest is the export pipe
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
@@ -23,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from jipp.exports import ExportKind, csv_safe, register, xlsx_cell
+from jipp.exports import ExportKind, csv_stream, register, xlsx_cell
 from jipp.models import User
 from replication.listing import filtered_plans
 from replication.models import (
@@ -115,21 +113,9 @@ class Labels:
 
 
 def csv_chunks(plans: QuerySet[ReplicationPlan]) -> Iterator[str]:
-    labels = Labels()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(headers())
-
-    def chunks() -> Iterator[str]:
-        for plan in plans.iterator(chunk_size=CHUNK_SIZE):
-            writer.writerow([csv_safe(value) for value in labels.values(plan)])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
-    return chunks()
+    labels = Labels()  # read now, in the view's language
+    rows = plans.iterator(chunk_size=CHUNK_SIZE)
+    return csv_stream(headers(), (labels.values(plan) for plan in rows))
 
 
 def write_xlsx(plans: QuerySet[ReplicationPlan], target: IO[bytes]) -> int:
