@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -190,70 +190,3 @@ def record_attendance(*, session: ForumSession, by: User, marks: dict[int, bool 
             % {"count": changed},
         )
     return changed
-
-
-def find_innovation(text: str) -> Innovation:
-    """An approved innovation by its exact address name (slug) or exact title.
-
-    A text field rather than a list: the registry holds a hundred thousand innovations.
-    """
-    text = text.strip()
-    if not text:
-        raise ValidationError(_("Enter the innovation's title or its address name."))
-    slug = text.rstrip("/").rsplit("/", 1)[-1]  # a pasted /innovations/<slug>/ address works too
-    found = list(
-        Innovation.objects.filter(Q(slug=slug) | Q(title__iexact=text))
-        .select_related("innovator")
-        .order_by("pk")[:5]
-    )
-    exact = [item for item in found if item.slug == slug]
-    candidates = exact or found
-    if not candidates:
-        raise ValidationError(
-            _("No innovation of the registry has the title or address name “%(text)s”.")
-            % {"text": text}
-        )
-    approved = [item for item in candidates if item.status == InnovationStatus.APPROVED]
-    if not approved:
-        raise ValidationError(
-            _("%(title)s is not an approved innovation: only approved ones can be chosen.")
-            % {"title": candidates[0].title}
-        )
-    if len(approved) > 1:
-        raise ValidationError(
-            _(
-                "Several approved innovations are titled “%(text)s”: enter the address name "
-                "(the last part of its page address), e.g. %(slugs)s."
-            )
-            % {"text": text, "slugs": ", ".join(item.slug for item in approved)}
-        )
-    return approved[0]
-
-
-def find_institution(text: str, province_code: str = "") -> Institution:
-    """An institution by its slug or exact name (narrowed by province when names repeat)."""
-    text = text.strip()
-    if not text:
-        raise ValidationError(_("Enter the institution's name."))
-    found = Institution.objects.filter(Q(slug=text) | Q(name__iexact=text))
-    if province_code:
-        found = found.filter(province__code=province_code)
-    rows = list(found.select_related("province").order_by("pk")[:5])
-    exact = [row for row in rows if row.slug == text]
-    rows = exact or rows
-    if not rows:
-        raise ValidationError(
-            _("No institution in the portal is named “%(text)s”%(where)s.")
-            % {"text": text, "where": f" ({province_code})" if province_code else ""}
-        )
-    if len(rows) > 1:
-        raise ValidationError(
-            _("Several institutions are named “%(text)s” (%(places)s): choose the province too.")
-            % {
-                "text": text,
-                "places": ", ".join(
-                    row.province.name if row.province else _("central government") for row in rows
-                ),
-            }
-        )
-    return rows[0]

@@ -51,40 +51,6 @@ def test_an_innovation_already_on_the_programme_is_refused(
     assert session.presentations.count() == 1
 
 
-def test_an_innovation_is_found_by_exact_title_slug_or_address(make_innovation):
-    omspan = make_innovation("Omspan")
-    assert programme.find_innovation("omspan") == omspan  # title, any case
-    assert programme.find_innovation(omspan.slug) == omspan
-    assert programme.find_innovation(f"https://jipp.go.id/innovations/{omspan.slug}/") == omspan
-
-
-def test_finding_an_innovation_says_what_is_wrong(make_innovation):
-    make_innovation("Si Jaga Hutan", status="submitted")
-    make_innovation("Kembar")
-    make_innovation("Kembar")
-    with pytest.raises(ValidationError, match="No innovation of the registry"):
-        programme.find_innovation("Tidak Ada")
-    with pytest.raises(ValidationError, match="not an approved innovation"):
-        programme.find_innovation("Si Jaga Hutan")
-    with pytest.raises(ValidationError, match="Several approved innovations"):
-        programme.find_innovation("Kembar")
-
-
-def test_an_institution_with_a_repeated_name_needs_its_province(make_institution):
-    from jipp.models import Institution, Province
-
-    kalsel = make_institution("Dinas Sosial", "63")
-    Institution.objects.create(
-        name="Dinas Sosial",
-        slug="dinas-sosial-2",
-        kind="province_gov",
-        province=Province.objects.get(code="33"),
-    )
-    with pytest.raises(ValidationError, match="Several institutions"):
-        programme.find_institution("Dinas Sosial")
-    assert programme.find_institution("dinas sosial", "63") == kalsel
-
-
 def test_inviting_the_same_institution_or_address_twice_is_refused(
     forum_admin, make_session, kalsel_office
 ):
