@@ -63,12 +63,10 @@ def headers() -> list[str]:
         _("Times a due date moved later"),
         _("Days moved later"),
     ]
+    # Read outside the f-strings: gettext's extractor does not look inside them.
+    status, due, completed = _("status"), _("due date"), _("completed on")
     for kind in StageKind:
-        columns += [
-            f"{kind.label}: {_('status')}",
-            f"{kind.label}: {_('due date')}",
-            f"{kind.label}: {_('completed on')}",
-        ]
+        columns += [f"{kind.label}: {status}", f"{kind.label}: {due}", f"{kind.label}: {completed}"]
     return columns
 
 

@@ -238,6 +238,13 @@ def test_the_csv_export_has_the_plans_with_their_stages(officer, approved_plan):
     assert "ahmad" not in text  # nobody's name
 
 
+def test_the_export_headings_are_all_in_indonesian_by_default(bappeda_kalsel, approved_plan):
+    response = client_for(bappeda_kalsel).get("/replication/plans/export.csv")
+    header = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert "Identifikasi & Persiapan: selesai pada" in header
+    assert "completed on" not in header and "due date" not in header
+
+
 def test_the_xlsx_export_of_many_plans_goes_to_a_worker(
     officer, approved_plan, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
