@@ -29,13 +29,31 @@ def spread_due_dates(start: date, end: date) -> dict[str, date]:
     }
 
 
+# A plan's dates stay in a calendar people plan in (and reminders can be computed for).
+EARLIEST_START = date(2000, 1, 1)
+LATEST_START = date(2100, 12, 31)
+MAX_YEARS = 10
+
+
 def check_schedule(start: date | None, end: date | None, due_dates: Mapping[str, date]) -> None:
     """End after start; every due date within [start, end] and none before the one before it."""
     errors: dict[str, list[str]] = {}
     if start is None or end is None:
         return
+    if not EARLIEST_START <= start <= LATEST_START:
+        errors["start_date"] = [
+            _("Enter a start date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_START.year, "last": LATEST_START.year}
+        ]
+        raise ValidationError(errors)
     if end <= start:
         errors["target_end_date"] = [_("The target end date must be after the start date.")]
+        raise ValidationError(errors)
+    if end > start.replace(year=start.year + MAX_YEARS, day=min(start.day, 28)):
+        errors["target_end_date"] = [
+            _("A replication plan runs %(years)s years at most: choose an earlier target end date.")
+            % {"years": MAX_YEARS}
+        ]
         raise ValidationError(errors)
     previous: tuple[str, date] | None = None
     for kind in STAGE_ORDER:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,6 +60,22 @@ def test_the_end_must_come_after_the_start(make_plan):
     with pytest.raises(ValidationError) as error:
         make_plan(target_end_date=plan_data(None, None)["start_date"] - timedelta(days=1))
     assert "target_end_date" in error.value.message_dict
+    assert not ReplicationPlan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        (date(2027, 1, 1), date(9999, 12, 31), "target_end_date"),  # reminders could not be dated
+        (date(2027, 1, 1), date(2037, 1, 2), "target_end_date"),  # more than ten years
+        (date(1900, 1, 1), date(1901, 1, 1), "start_date"),
+        (date(9990, 1, 1), date(9991, 1, 1), "start_date"),
+    ],
+)
+def test_dates_outside_a_plannable_calendar_are_refused(make_plan, start, end, field):
+    with pytest.raises(ValidationError) as error:
+        make_plan(start_date=start, target_end_date=end)
+    assert field in error.value.message_dict
     assert not ReplicationPlan.objects.exists()
 
 
