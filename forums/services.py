@@ -11,7 +11,7 @@ forums.outcomes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -79,9 +79,27 @@ def version_of(session: ForumSession) -> int:
 # Rules ------------------------------------------------------------------------------
 
 
+# The schedule's calendar (the month view's range) and the longest a forum runs.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+LONGEST = timedelta(days=14)
+
+
 def check_times(starts_at: datetime | None, ends_at: datetime | None) -> None:
+    if starts_at is not None and not FIRST_YEAR <= starts_at.year <= LAST_YEAR:
+        raise ValidationError(
+            {
+                "starts_at": [
+                    _("Enter a start between %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                ]
+            }
+        )
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         raise ValidationError({"ends_at": [_("The end must be after the start.")]})
+    if starts_at is not None and ends_at is not None and ends_at - starts_at > LONGEST:
+        raise ValidationError(
+            {"ends_at": [_("A forum session lasts two weeks at most: check the end.")]}
+        )
 
 
 def check_host(level: str, host: Province | None) -> None:

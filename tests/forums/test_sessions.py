@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +36,22 @@ def test_it_refuses_an_end_before_the_start(forum_admin):
         services.create_session(by=forum_admin, data=data)
     assert "The end must be after the start." in error.value.messages
     assert not ForumSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "length", "field"),
+    [
+        (datetime(9999, 12, 31, 9, tzinfo=UTC), timedelta(hours=3), "starts_at"),
+        (datetime(1999, 12, 31, 9, tzinfo=UTC), timedelta(hours=3), "starts_at"),
+        (datetime(2027, 3, 1, 9, tzinfo=UTC), timedelta(days=400), "ends_at"),
+    ],
+)
+def test_it_refuses_a_time_outside_the_schedules_calendar(forum_admin, start, length, field):
+    data = session_data(start=start)
+    data["starts_at"], data["ends_at"] = start, start + length
+    with pytest.raises(ValidationError) as error:
+        services.create_session(by=forum_admin, data=data)
+    assert field in error.value.message_dict
 
 
 def test_it_refuses_an_overlap_in_the_same_host_province_naming_the_other(
