@@ -62,3 +62,26 @@ def test_an_officer_reads_a_message_and_an_english_row_in_the_indonesian_inbox(
     link.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/replication/plans/{plan.pk}/#message-{message.pk}")
+
+
+def test_a_long_link_in_a_message_wraps_on_a_phone_in_the_inbox_and_on_the_plan(
+    page: Page,
+    live_server: LiveServer,
+    bappeda_kalsel: User,
+    ministry: User,
+    innovator_diy: User,
+    make_innovation: Callable[..., Innovation],
+    make_institution: Callable[..., Institution],
+) -> None:
+    innovation = make_innovation("Mencerdaskan Si Miskin", innovator=innovator_diy.institution)
+    adopter = make_institution("Dinas Pendidikan Provinsi Kalimantan Selatan", "63")
+    plan = plan_services.file_plan(by=bappeda_kalsel, data=plan_data(innovation, adopter))
+    link = "https://drive.example.go.id/d/" + "LaporanIdentifikasi" * 9  # no hyphen to break at
+    plan_services.post_message(plan=plan, by=ministry, body=f"Berkasnya di {link}")
+    login(page, live_server, bappeda_kalsel)
+    page.set_viewport_size(PHONE)
+    for url in ("/inbox/", f"/replication/plans/{plan.pk}/"):
+        page.goto(url)
+        expect(page.get_by_text("LaporanIdentifikasi", exact=False).first).to_be_visible()
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"{url} scrolls {wide} px sideways on a 390 px phone"
