@@ -141,7 +141,7 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required to request changes, reject or archive."),
+        help_text=_("Required for every decision except approval."),
     )
 
     def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
