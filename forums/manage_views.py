@@ -107,16 +107,19 @@ def _with_form(
     name: str,
     form: forms.Form,
     call: Callable[[], Any],
-    success: str,
+    success: str | Callable[[Any], str],
 ) -> HttpResponse:
-    """Validate the form, call the service; a refusal shows the page again with the form."""
+    """Validate the form, call the service; a refusal shows the page again with the form.
+
+    `success` is the message, or makes it from what the service returned.
+    """
     if form.is_valid():
         try:
-            call()
+            result = call()
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect(manage_url(session))
     return render_manage(request, session, bound={name: form})
 
@@ -338,6 +341,17 @@ def _invited_message(session: ForumSession) -> str:
     return _("Invited: the invitation goes out when the session is scheduled.")
 
 
+def _institution_invited_message(session: ForumSession, participant: Participant) -> str:
+    """Said plainly when nobody at the institution can receive the invitation."""
+    institution = participant.institution
+    if institution is not None and not institution.users.filter(is_active=True).exists():
+        return _(
+            "%(institution)s is on the guest list, but nobody there has an account on the "
+            "portal yet, so nobody receives the invitation: invite a person of it by e-mail too."
+        ) % {"institution": institution.name}
+    return _invited_message(session)
+
+
 @require_POST
 @role_required(*STAFF)
 def invite(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -364,7 +378,7 @@ def invite(request: AuthedRequest, pk: int) -> HttpResponse:
         lambda: programme.invite_institution(
             session=session, by=request.user, institution=form.found_institution
         ),
-        _invited_message(session),
+        lambda participant: _institution_invited_message(session, participant),
     )
 
 

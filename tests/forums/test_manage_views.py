@@ -166,3 +166,22 @@ def test_an_unknown_session_or_presentation_is_404(admin_client, make_session):
     assert (
         admin_client.post(f"/forums/{session.pk}/presentations/999999/remove/").status_code == 404
     )
+
+
+def test_inviting_an_institution_nobody_can_receive_for_says_so(
+    admin_client, make_session, make_institution, bappeda_kalsel
+):
+    session = make_session()
+    empty = make_institution("Dinas Kehutanan Provinsi Kalimantan Selatan", "63")
+    response = admin_client.post(
+        f"/forums/{session.pk}/invite/", {"institution": empty.name}, follow=True
+    )
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "nobody there has an account" in said and empty.name in said
+    assert session.participants.filter(institution=empty).exists()
+    response = admin_client.post(
+        f"/forums/{session.pk}/invite/",
+        {"institution": "Bappeda Provinsi Kalimantan Selatan"},
+        follow=True,
+    )
+    assert "nobody there" not in " ".join(str(m) for m in response.context["messages"])
