@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from jipp import services
 from jipp.models import User
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, login, submit_login_form
@@ -20,6 +21,13 @@ def test_a_reviewer_signs_in_lands_on_work_and_follows_an_item(
     page: Page, live_server: LiveServer, ministry: User, make_plan
 ) -> None:
     plan = make_plan("submitted")
+    # A long name and a full inbox: the badges and the name must still fit the one line.
+    ministry.first_name, ministry.last_name = "Ratna", "Wulandari Kusumaningtyas Prawiranegara"
+    ministry.save()
+    for number in range(13):
+        services.notify(
+            user=ministry, kind="test", subject=f"Uji {number}", body="", dedupe_key=f"m{number}"
+        )
     page.set_viewport_size({"width": 1366, "height": 768})
     login(page, live_server, ministry)
     expect(page).to_have_url(f"{live_server.url}/work/")
