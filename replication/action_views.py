@@ -39,6 +39,12 @@ def _act(
         result = call()
     except ValidationError as error:
         if any(request.POST.get(name) for name in TYPED):
+            # Said at the top too: on a phone the form's own message is far down the page.
+            messages.error(
+                request,
+                _("Not saved: %(reasons)s What you typed is kept in the form below.")
+                % {"reasons": " ".join(error.messages)},
+            )
             posted = {"action": action, "data": request.POST, "errors": error.messages}
             return render_plan(request, plan, posted=posted)
         messages.error(request, " ".join(error.messages))

@@ -341,3 +341,6 @@ def test_a_text_too_long_is_refused_not_cut_short(officer, approved_plan):
     page = response.content.decode()
     assert response.status_code == 200 and "at most 5000 fit" in page
     assert ReplicationPlan.objects.get(pk=approved_plan.pk).status == "approved"
+    # Said at the top of the page as well, before the plan's long body.
+    top = page.index('class="messages"')
+    assert top < page.index("<h1") and "Not saved:" in page[top : top + 600]
