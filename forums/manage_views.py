@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -70,6 +71,9 @@ def render_manage(
         "outcomes": outcomes.outcomes_seen_by(session, request.user),
         "open": not session.is_closed,
         "held": session.status == ForumStatus.HELD,
+        # "Mark as held" is offered once the session has started (before, it is refused).
+        "may_mark_held": session.status == ForumStatus.SCHEDULED
+        and session.starts_at <= timezone.now(),
         "attendance_choices": ATTENDANCE_CHOICES,
         "presentation_form": bound.get("presentation_form") or PresentationForm(),
         "institution_form": bound.get("institution_form") or InstitutionInviteForm(),

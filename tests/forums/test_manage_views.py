@@ -185,3 +185,13 @@ def test_inviting_an_institution_nobody_can_receive_for_says_so(
         follow=True,
     )
     assert "nobody there" not in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_mark_as_held_is_offered_only_once_the_session_has_started(admin_client, make_session):
+    upcoming = make_session("scheduled")
+    started = make_session("scheduled", start=ahead(days=-1))
+    assert "/held/" not in admin_client.get(f"/forums/{upcoming.pk}/manage/").content.decode()
+    assert (
+        f"/forums/{started.pk}/held/"
+        in admin_client.get(f"/forums/{started.pk}/manage/").content.decode()
+    )
