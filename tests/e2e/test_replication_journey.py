@@ -35,9 +35,8 @@ def test_kalsel_files_a_plan_and_the_ministry_verifies_its_first_stage(
     officer.goto(f"/innovations/{innovation.slug}/")
     officer.locator(f'a[href$="?innovation={innovation.slug}"]').click()
     assert_accessible(officer)
-    officer.locator("#id_adopter").select_option(
-        label="Dinas Kehutanan Provinsi Kalimantan Selatan"
-    )
+    # The adopting office is found by typing part of its name (the picker).
+    officer.locator("#id_adopter").fill("Dinas Kehutanan Provinsi Kalimantan Selatan")
     officer.locator("#id_local_name").fill("Sahabat Hutan Banua")
     today = date.today()
     officer.locator("#id_start_date").fill((today - timedelta(days=10)).isoformat())
