@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forums import services
 from forums.models import ForumSession
 from jipp.models import Province
+from tests.conftest import client_for
 
 MEETING = "https://meet.example.org/fripp-kalsel"
 
@@ -75,4 +76,19 @@ def english():
     from django.utils import translation
 
     with translation.override("en"):
+        yield
+
+
+def english_client(user: Any) -> Any:
+    """A signed-in client that reads the portal in English."""
+    client = client_for(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def language_kept() -> Iterator[None]:
+    """A request in English leaves English active in this thread: the next test must not
+    inherit it."""
+    with translation.override(translation.get_language()):
         yield

@@ -7,30 +7,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from forums import links, programme, services
 from forums.models import Participant
 from jipp.models import AuditEvent, Notification
 from tests.conftest import client_for
+from tests.forums.conftest import english_client as english
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("language_kept")]
 
 GUEST = "tamu@example.org"
-
-
-def english(user):
-    client = client_for(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
-@pytest.fixture(autouse=True)
-def _language_kept():
-    """A request in English leaves English active in this thread: the next test must not
-    inherit it."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 @pytest.fixture

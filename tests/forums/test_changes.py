@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 from icalendar import Calendar
 
 from forums import programme, services
@@ -17,24 +16,11 @@ from forums.models import ForumSession, Participant
 from jipp.models import AuditEvent, Notification, User
 from tests.conftest import client_for
 from tests.forums.conftest import ahead
+from tests.forums.conftest import english_client as english
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("language_kept")]
 
 GUEST = "tamu@example.org"
-
-
-def english(user):
-    client = client_for(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
-@pytest.fixture(autouse=True)
-def _language_kept():
-    """A request in English leaves English active in this thread: the next test must not
-    inherit it."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 @pytest.fixture
