@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms, template
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from jipp import clock
 
@@ -62,3 +65,13 @@ def rupiah(amount: Decimal | int | None) -> str:
         return ""
     grouped = number_format(Decimal(amount), decimal_pos=0, use_l10n=True, force_grouping=True)
     return f"Rp{grouped}"
+
+
+@register.filter
+def waited(since: datetime | None) -> str:
+    """How long something has waited: "3 hari", or "kurang dari semenit" rather than "0 menit"."""
+    if since is None:
+        return ""
+    if timezone.now() - since < timedelta(minutes=1):
+        return gettext("less than a minute")
+    return timesince(since)

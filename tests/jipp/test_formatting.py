@@ -38,3 +38,16 @@ def test_dates_are_written_out_in_the_language(language, expected):
 def test_counts_are_grouped_as_the_language_writes_numbers(language, expected):
     with translation.override(language):
         assert render("{{ n|intcomma }}", n=100_000) == expected
+
+
+def test_a_wait_under_a_minute_reads_as_less_than_a_minute_not_zero_minutes():
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    from jipp.templatetags.jipp import waited
+
+    with translation.override("id"):
+        assert waited(timezone.now()) == "kurang dari semenit"
+        assert waited(timezone.now() - timedelta(days=3, minutes=5)) == "3\xa0hari"
+    assert waited(None) == ""
