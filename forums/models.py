@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Innovation
@@ -54,6 +56,12 @@ class ForumSessionQuerySet(models.QuerySet["ForumSession"]):
     def public(self) -> ForumSessionQuerySet:
         """What the public schedule shows: everything but drafts."""
         return self.filter(status__in=PUBLIC_FORUM_STATUSES)
+
+
+def slides_path(_instance: object, filename: str) -> str:
+    """A random stored name: the uploaded name is kept apart, never used as a path."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"slides/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix[:8]}"
 
 
 class ForumSession(models.Model):
@@ -152,6 +160,14 @@ class Presentation(models.Model):
     )
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
+    # Materials (DESIGN.md section 8): added also after the session is held, without raising
+    # `sequence` or telling anyone; public once the session is held.
+    slides = models.FileField(_("slides"), upload_to=slides_path, max_length=300, blank=True)
+    slides_name = models.CharField(_("slides file name"), max_length=255, blank=True)
+    slides_type = models.CharField(_("slides content type"), max_length=100, blank=True)
+    slides_size = models.PositiveBigIntegerField(_("slides size"), null=True, blank=True)
+    recording_url = models.URLField(_("recording link"), max_length=500, blank=True)
+    materials_updated_at = models.DateTimeField(_("materials updated at"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "order", "id"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from innovations.kit import KitDocument, KitKind, KitLanguage, KitStatus  # noqa: F401
 from jipp import names
 from jipp.models import Institution, InstitutionKind, Province
 
@@ -210,6 +211,15 @@ class Innovation(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # "Siap direplikasi": the approved kit has an SOP, a regulation and a budget document,
+    # and there is an institutional contact. Kept by innovations.kit_services on every
+    # change of either, so the catalogue filters on a column (DESIGN.md section 8).
+    is_kit_complete = models.BooleanField(_("ready to replicate"), default=False)
+    # The closest approved innovations, best first: computed in a task when the innovation
+    # is approved or changed (innovations.similarity), so its page reads them in one query.
+    similar_ids = ArrayField(
+        models.IntegerField(), verbose_name=_("similar innovations"), default=list, blank=True
+    )
 
     objects = InnovationQuerySet.as_manager()
 
@@ -247,6 +257,11 @@ class Innovation(models.Model):
                 condition=models.Q(status="approved"),
             ),
             models.Index(fields=["innovator", "status"], name="innovation_innovator"),
+            models.Index(
+                fields=["-approved_at", "-id"],
+                name="innovation_kit_newest",
+                condition=models.Q(status="approved", is_kit_complete=True),
+            ),
             # The pickers (jipp.names): typed prefixes, then trigram similarity of titles.
             models.Index(
                 names.name_key("title"),

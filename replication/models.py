@@ -32,17 +32,32 @@ from replication.choices import (
     StageKind,
     StageStatus,
 )
+from replication.interest import Interest, InterestStatus
+from replication.results import (
+    MAX_INDICATORS,
+    Direction,
+    Indicator,
+    IndicatorChangeRequest,
+    LegalBasisKind,
+)
 from replication.uploads import evidence_path
 
 __all__ = [
     "EDITABLE_STATUSES",
     "FINISHED_STAGE_STATUSES",
+    "MAX_INDICATORS",
     "OPEN_STAGE_STATUSES",
     "OPEN_STATUSES",
     "PUBLIC_STATUSES",
     "STAGE_ORDER",
     "BudgetSource",
+    "Direction",
     "DueDateRequestStatus",
+    "Indicator",
+    "IndicatorChangeRequest",
+    "Interest",
+    "InterestStatus",
+    "LegalBasisKind",
     "PlanStatus",
     "ReminderKind",
     "ReminderStatus",
@@ -169,6 +184,20 @@ class ReplicationPlan(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Asked for when the institutionalisation stage is marked done (DESIGN.md section 8);
+    # public on the case page once that stage is verified.
+    legal_basis_kind = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasisKind.choices, blank=True
+    )
+    legal_basis_number = models.CharField(
+        _("number of the legal basis"), max_length=120, blank=True
+    )
+    legal_basis_date = models.DateField(_("date of the legal basis"), null=True, blank=True)
+    lessons = models.TextField(
+        _("lessons for other adopters"),
+        blank=True,
+        help_text=_("What another province should know before replicating. Shown to the public."),
+    )
 
     objects = ReplicationPlanQuerySet.as_manager()
 
@@ -207,6 +236,14 @@ class ReplicationPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("replication:plan_detail", args=[self.pk])
+
+    def get_case_url(self) -> str:
+        """The public case page: answers only while the plan is approved or completed."""
+        return reverse("replication:case_detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
 
     @property
     def is_open(self) -> bool:
