@@ -203,17 +203,22 @@ def bar_chart(
     label_width: int = 170,
     colour: str = BAR,
     colour_of: Callable[[int], str] | None = None,
+    suffix: str = "",
+    highest: int | None = None,
 ) -> SafeString:
-    """Horizontal bars, one per item, its value written at the end of the bar."""
+    """Horizontal bars, one per item, its value (and `suffix`, such as "%") written at the
+    end of the bar. `highest` fixes the full length (100 for shares); else the largest value."""
     row_height, bar_area = 30, 360
-    highest = max((value for _, value in items), default=0)
+    limit = max(26, label_width // 8)  # characters of a label that fit its width
+    if highest is None:
+        highest = max((value for _, value in items), default=0)
     height = max(1, len(items)) * row_height + 10
     width = label_width + bar_area + 60
     bars = []
     for index, (label, value) in enumerate(items):
         y = index * row_height + 5
         length = 0 if highest <= 0 else round(bar_area * value / highest)
-        shown = label if len(label) <= 26 else label[:25] + "…"
+        shown = label if len(label) <= limit else label[: limit - 1] + "…"
         bars.append(
             format_html(
                 '<text x="{}" y="{}" font-size="13" text-anchor="end" fill="{}">{}</text>'
@@ -230,7 +235,7 @@ def bar_chart(
                 label_width + length + 6,
                 y + 15,
                 INK,
-                fmt(value),
+                fmt(value) + suffix,
             )
         )
     if not items:

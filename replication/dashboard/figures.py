@@ -12,6 +12,12 @@ Two kinds of period figures (docs: README "Dashboards and reports"):
   `approved_at` is before it and no `plan_cancelled` event came before it either;
   completed by then when `completed_at` is before it; a stage verified by then when its
   `verified_at` is before it. "Active" = approved, not completed, not cancelled by then.
+
+Results (DESIGN.md section 8) are those of approved and completed plans: plans completed in
+the period (their `completed_at`), and the indicators whose plan's evaluation stage was
+verified in the period (its `verified_at`), with how many reached their target in their
+direction (replication.results.reached_condition), nationally or by sector, SDG goal and
+province.
 """
 
 from __future__ import annotations
@@ -38,20 +44,25 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from forums.models import ForumSession, ForumStatus
-from innovations.models import Innovation
+from innovations.models import SDG, Innovation
 from jipp.models import AuditEvent, Notification, NotificationChannel, Province
 from replication.dashboard.periods import NATIONAL_ZONE, Period
 from replication.models import (
     OPEN_STAGE_STATUSES,
     PUBLIC_STATUSES,
     STAGE_ORDER,
+    Indicator,
     PlanStatus,
     ReplicationPlan,
     Stage,
+    StageKind,
+    StageStatus,
     overdue_stages,
 )
+from replication.results import reached_condition
 
 PERIOD_ACTIONS = {
     "plans_approved": "plan_approved",
@@ -236,6 +247,122 @@ def at_end(scope: Scope, period: Period) -> dict[str, int]:
     return counts
 
 
+# -- results: plans completed, indicators that reached their target -----------------------
+
+
+def share_of(reached: int, verified: int) -> int | None:
+    """The share reached, in whole percent rounded half up; None when nothing was verified."""
+    if verified <= 0:
+        return None
+    return (200 * reached + verified) // (2 * verified)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """Verified indicators of one sector, SDG goal or province, and how many reached."""
+
+    key: str  # the category's slug, the SDG goal's number, "" for indicators without one
+    label: str
+    verified: int
+    reached: int
+
+    @property
+    def missed(self) -> int:
+        return self.verified - self.reached
+
+    @property
+    def share(self) -> int | None:
+        return share_of(self.reached, self.verified)
+
+
+RESULT_COUNTS = {
+    "indicators_verified": Count("id"),
+    "indicators_reached": Count("id", filter=reached_condition()),
+}
+
+
+def completed_in(scope: Scope, period: Period) -> QuerySet[ReplicationPlan]:
+    """The scope's plans completed in the period (their `completed_at`)."""
+    return scope.plans().filter(completed_at__gte=period.start, completed_at__lt=period.end)
+
+
+def verified_indicators(scope: Scope, period: Period | None = None) -> QuerySet[Indicator]:
+    """Measured indicators of approved and completed plans whose evaluation stage is
+    verified; with a period, verified in it. One join to the plan's evaluation stage
+    (unique per plan: one row per indicator)."""
+    evaluation: dict[str, Any] = {
+        "plan__stages__kind": StageKind.EVALUATION,
+        "plan__stages__status": StageStatus.VERIFIED,
+    }
+    if period is not None:
+        evaluation["plan__stages__verified_at__gte"] = period.start
+        evaluation["plan__stages__verified_at__lt"] = period.end
+    indicators = Indicator.objects.filter(
+        plan__status__in=PUBLIC_STATUSES, achieved__isnull=False, **evaluation
+    )
+    if scope.province:
+        indicators = indicators.filter(plan__province_id=scope.province.id)
+    return indicators
+
+
+def results(scope: Scope, period: Period) -> dict[str, int]:
+    """Plans completed in the period; indicators verified in it and those reached (two
+    queries)."""
+    counts = {"completed_in_period": completed_in(scope, period).count()}
+    counts |= verified_indicators(scope, period).aggregate(**RESULT_COUNTS)
+    return counts
+
+
+def public_results() -> dict[str, int]:
+    """Every verified indicator of the public (approved and completed) plans, and those
+    that reached their target, whenever verified (one query)."""
+    return verified_indicators(Scope()).aggregate(**RESULT_COUNTS)
+
+
+def results_by_sector(scope: Scope, period: Period) -> list[ResultRow]:
+    """Indicators verified in the period and reached, by the innovation's category (sector),
+    most verified first (one query, categories joined)."""
+    english = get_language() == "en"
+    category = "plan__innovation__category__"
+    rows = (
+        verified_indicators(scope, period)
+        .order_by()
+        .values_list(f"{category}slug", f"{category}name_id", f"{category}name_en")
+        .annotate(**RESULT_COUNTS)
+    )
+    found = [
+        ResultRow(slug, name_en if english else name_id, verified, reached)
+        for slug, name_id, name_en, verified, reached in rows
+    ]
+    return sorted(found, key=lambda row: (-row.verified, row.label))
+
+
+def results_by_sdg(scope: Scope, period: Period) -> list[ResultRow]:
+    """Indicators verified in the period and reached, by the goal of their SDG target, in
+    the goals' order; those without an SDG target last (one query, the goal's name read
+    in it)."""
+    english = get_language() == "en"
+    goal = SDG.objects.filter(number=OuterRef("sdg_goal"))
+    rows = list(
+        verified_indicators(scope, period)
+        .order_by()
+        .values_list("sdg_goal")
+        .annotate(
+            **RESULT_COUNTS,
+            name_id=Subquery(goal.values("name_id")[:1]),
+            name_en=Subquery(goal.values("name_en")[:1]),
+        )
+    )
+    found, without = [], []
+    for number, verified, reached, name_id, name_en in rows:
+        if number is None:
+            without.append(ResultRow("", gettext("Without an SDG target"), verified, reached))
+            continue
+        name = (name_en if english else name_id) or ""
+        found.append(ResultRow(str(number), f"{number}. {name}".strip(" ."), verified, reached))
+    return sorted(found, key=lambda row: int(row.key)) + without
+
+
 # -- per province ---------------------------------------------------------------------------
 
 
@@ -244,6 +371,13 @@ class ProvinceFigures:
     # No __getitem__: templates would look every attribute up through it.
     province: ProvinceRow
     values: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def share(self) -> int | None:
+        """Of the indicators verified in the period, the share reached (period_by_province)."""
+        return share_of(
+            self.values.get("indicators_reached", 0), self.values.get("indicators_verified", 0)
+        )
 
 
 def public_by_province(rows: list[ProvinceRow]) -> list[ProvinceFigures]:
@@ -268,7 +402,7 @@ def public_by_province(rows: list[ProvinceRow]) -> list[ProvinceFigures]:
 
 
 def period_by_province(rows: list[ProvinceRow], period: Period) -> list[ProvinceFigures]:
-    """Every province's period figures and state at the end (six queries).
+    """Every province's period figures, state at the end and results (seven queries).
 
     A plan is approved once and a stage verified once: their events are read as the set
     of their targets (a semi-join); due-date moves may repeat, each is counted.
@@ -299,11 +433,15 @@ def period_by_province(rows: list[ProvinceRow], period: Period) -> list[Province
         .annotate(due_dates_moved=Count("id"))
     )
     moment = period.state_at
+    completed_in_period = Q(completed_at__gte=period.start, completed_at__lt=period.end)
     state = (
         ReplicationPlan.objects.annotate(cancelled=_cancelled_before(moment))
         .order_by()
         .values("province_id")
-        .annotate(**_state_counts(moment))
+        .annotate(
+            **_state_counts(moment),
+            completed_in_period=Count("id", filter=completed_in_period),
+        )
     )
     verified = (
         Stage.objects.filter(verified_at__lt=moment)
@@ -317,7 +455,20 @@ def period_by_province(rows: list[ProvinceRow], period: Period) -> list[Province
         .values("host_province_id")
         .annotate(forums_held=Count("id"))
     )
-    names = [*PERIOD_ACTIONS, *_state_counts(moment), "stages_verified_by_end", "forums_held"]
+    indicators = (
+        verified_indicators(Scope(), period)
+        .order_by()
+        .values("plan__province_id")
+        .annotate(**RESULT_COUNTS)
+    )
+    names = [
+        *PERIOD_ACTIONS,
+        *_state_counts(moment),
+        "stages_verified_by_end",
+        "forums_held",
+        "completed_in_period",
+        *RESULT_COUNTS,
+    ]
     by_id = {row.id: dict.fromkeys(names, 0) for row in rows}
     grouped: list[tuple[Any, str]] = [
         (approved, "province_id"),
@@ -326,6 +477,7 @@ def period_by_province(rows: list[ProvinceRow], period: Period) -> list[Province
         (state, "province_id"),
         (verified, "plan__province_id"),
         (forums, "host_province_id"),
+        (indicators, "plan__province_id"),
     ]
     for found, key in grouped:
         for item in found:

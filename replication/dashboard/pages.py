@@ -25,14 +25,16 @@ from replication.dashboard.figures import (
     MatrixRow,
     ProvinceFigures,
     ProvinceRow,
+    ResultRow,
     Scope,
+    share_of,
 )
 from replication.dashboard.periods import Period
 from replication.models import PlanStatus, StageKind
 
 # Part of every cache key holding pickled figures: raise it when their classes change, so
 # a deployment never reads the previous version's objects.
-CACHE_VERSION = "v1"
+CACHE_VERSION = "v2"
 STAGE_LABELS = {kind.value: kind.label for kind in StageKind}
 
 
@@ -61,6 +63,9 @@ class Dashboard:
     notifications: dict[str, int] = field(default_factory=dict)
     next_due: list[DueStage] = field(default_factory=list)
     by_province: list[ProvinceFigures] = field(default_factory=list)
+    results: dict[str, int] = field(default_factory=dict)
+    results_by_sector: list[ResultRow] = field(default_factory=list)
+    results_by_sdg: list[ResultRow] = field(default_factory=list)
 
     @property
     def is_national(self) -> bool:
@@ -84,6 +89,13 @@ class Dashboard:
             )
             for status in PlanStatus
         ]
+
+    @property
+    def results_share(self) -> int | None:
+        """Of the indicators verified in the period, the share that reached its target."""
+        return share_of(
+            self.results.get("indicators_reached", 0), self.results.get("indicators_verified", 0)
+        )
 
     def month_rows(self) -> list[tuple[str, int]]:
         return [(formats.date_format(month, "F Y"), n) for month, n in self.forums_per_month]
@@ -138,7 +150,7 @@ def collect(scope: Scope, period: Period, *, report: bool = False) -> Dashboard:
 
 
 def compute(scope: Scope, period: Period, *, report: bool = False) -> Dashboard:
-    """Every figure of a dashboard (about a dozen queries, whatever the data's size)."""
+    """Every figure of a dashboard (about fifteen queries, whatever the data's size)."""
     rows = figures.provinces()
     today = timezone.now().astimezone(period.tzinfo).date()
     board = Dashboard(scope, period, timezone.now())
@@ -153,6 +165,9 @@ def compute(scope: Scope, period: Period, *, report: bool = False) -> Dashboard:
     board.forums_per_month = figures.forums_per_month(scope, period)
     board.overdue_by_province = figures.overdue_by_province(scope, rows)
     board.notifications = figures.notification_health(scope)
+    board.results = figures.results(scope, period)
+    board.results_by_sector = figures.results_by_sector(scope, period)
+    board.results_by_sdg = figures.results_by_sdg(scope, period)
     if scope.province:
         board.next_due = figures.next_due(scope, today)
     elif report:
@@ -222,6 +237,26 @@ def charts_for(board: Dashboard, *, map_link: Any) -> dict[str, SafeString]:
             desc=_("Approved and completed replication plans per innovation, most first."),
             label_width=200,
         ),
+        "sectors": result_chart(
+            board.results_by_sector,
+            chart_id="sector-chart",
+            title=_("Indicators that reached their target, by sector"),
+            desc=_(
+                "Of the indicators verified in %(period)s, the share that reached its target "
+                "in each sector of the innovation, in percent."
+            )
+            % {"period": board.period.label},
+        ),
+        "sdgs": result_chart(
+            board.results_by_sdg,
+            chart_id="sdg-chart",
+            title=_("Indicators that reached their target, by SDG goal"),
+            desc=_(
+                "Of the indicators verified in %(period)s, the share that reached its target "
+                "for each SDG goal the indicators serve, in percent."
+            )
+            % {"period": board.period.label},
+        ),
         "overdue": charts.bar_chart(
             [(row.name, n) for row, n in board.overdue_by_province[:12]],
             chart_id="overdue-chart",
@@ -230,6 +265,19 @@ def charts_for(board: Dashboard, *, map_link: Any) -> dict[str, SafeString]:
             colour="#414487",
         ),
     }
+
+
+def result_chart(rows: list[ResultRow], *, chart_id: str, title: str, desc: str) -> SafeString:
+    """A bar per row: the share of its verified indicators that reached their target."""
+    return charts.bar_chart(
+        [(row.label, row.share or 0) for row in rows],
+        chart_id=chart_id,
+        title=title,
+        desc=desc,
+        label_width=240,
+        suffix="%",
+        highest=100,
+    )
 
 
 def scope_for_user(user: Any, params: QueryDict) -> Scope:

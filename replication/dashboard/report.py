@@ -108,6 +108,13 @@ def write_xlsx(board: Dashboard, target: IO[bytes]) -> int:
         (_("At the end: plans under way"), board.at_end["active_at_end"]),
         (_("At the end: plans completed"), board.at_end["completed_by_end"]),
         (_("At the end: stages verified"), board.at_end["stages_verified_by_end"]),
+        (_("In the period: plans completed"), board.results["completed_in_period"]),
+        (_("In the period: indicators verified"), board.results["indicators_verified"]),
+        (
+            _("In the period: indicators that reached their target"),
+            board.results["indicators_reached"],
+        ),
+        (_("In the period: share that reached its target (%)"), board.results_share),
     ]
     _sheet(book, board, _("Summary"), [_("Figure"), _("Value")], summary, (46, 14))
     if board.by_province:
@@ -126,6 +133,10 @@ def write_xlsx(board: Dashboard, target: IO[bytes]) -> int:
                 _("Plans under way at the end"),
                 _("Plans completed by the end"),
                 _("Stages verified by the end"),
+                _("Plans completed in the period"),
+                _("Indicators verified in the period"),
+                _("Indicators that reached their target"),
+                _("Share that reached its target (%)"),
             ],
             [
                 [
@@ -139,6 +150,10 @@ def write_xlsx(board: Dashboard, target: IO[bytes]) -> int:
                     item.values["active_at_end"],
                     item.values["completed_by_end"],
                     item.values["stages_verified_by_end"],
+                    item.values["completed_in_period"],
+                    item.values["indicators_verified"],
+                    item.values["indicators_reached"],
+                    item.share,
                 ]
                 for item in board.by_province
             ],
@@ -164,6 +179,23 @@ def write_xlsx(board: Dashboard, target: IO[bytes]) -> int:
         ],
         (50, 36),
     )
+    result_headers = [
+        _("Indicators verified in the period"),
+        _("Indicators that reached their target"),
+        _("Share that reached its target (%)"),
+    ]
+    for name, heading, rows in (
+        (_("Results by sector"), _("Sector"), board.results_by_sector),
+        (_("Results by SDG goal"), _("SDG goal"), board.results_by_sdg),
+    ):
+        _sheet(
+            book,
+            board,
+            name,
+            [heading, *result_headers],
+            [[row.label, row.verified, row.reached, row.share] for row in rows],
+            (40, 16, 16, 16),
+        )
     _sheet(book, board, _("Forums"), [_("Month"), _("Forums held")], board.month_rows(), (20,))
     _sheet(
         book,

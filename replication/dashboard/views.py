@@ -108,6 +108,7 @@ def public_figures(request: HttpRequest) -> HttpResponse:
 
     def body() -> str:
         activity = pages.public_activity()
+        results = figures.public_results()
         return render_to_string(
             "dashboard/_public_body.html",
             {
@@ -120,6 +121,10 @@ def public_figures(request: HttpRequest) -> HttpResponse:
                     "provinces": sum(1 for item in activity if item.values["total"]),
                 },
                 "map": pages.activity_map(activity, link=_public_link, current=chosen),
+                "results": results,
+                "results_share": figures.share_of(
+                    results["indicators_reached"], results["indicators_verified"]
+                ),
             },
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from forums.models import ForumSession
 from innovations.models import Innovation
 from jipp.models import AuditEvent, Notification, Province, User
 from replication.dashboard import figures
-from replication.models import STAGE_ORDER, ReplicationPlan, Stage
+from replication.models import STAGE_ORDER, Indicator, ReplicationPlan, Stage
 
 NOW = datetime(2026, 8, 15, 3, 0, tzinfo=UTC)
 WIB = Province(timezone="Asia/Jakarta").tzinfo
@@ -231,3 +232,140 @@ def world(
         dedupe_key="inbox-only", created_at=NOW,
     )  # fmt: skip
     return World(p1, p2, p3, p4, p5, p6, p7, sahabat, emas)
+
+
+# -- results: indicators reached and missed -------------------------------------------------
+
+
+def indicator(
+    plan: ReplicationPlan,
+    order: int,
+    direction: str,
+    baseline: str,
+    target: str,
+    achieved: str | None,
+    sdg: str = "",
+) -> Indicator:
+    return Indicator.objects.create(
+        plan=plan,
+        order=order,
+        name=f"Indikator {order} rencana {plan.pk}",
+        unit="%",
+        direction=direction,
+        baseline=Decimal(baseline),
+        baseline_date=date(2025, 6, 1),
+        target=Decimal(target),
+        achieved=None if achieved is None else Decimal(achieved),
+        measured_on=None if achieved is None else date(2026, 1, 5),
+        sdg_target=sdg,
+        source="Laporan dinas",
+    )
+
+
+def evaluated(
+    innovation: Innovation,
+    code: str,
+    status: str,
+    evaluation_verified: datetime | None,
+    *,
+    by: User,
+    reviewer: User,
+    completed_at: datetime | None = None,
+) -> ReplicationPlan:
+    """A plan whose first five stages were verified, then (if given) its evaluation, and,
+    when completed, its institutionalisation on the day it was completed."""
+    verified = {order: at(2025, 10, order) for order in range(1, 6)}
+    if evaluation_verified:
+        verified[6] = evaluation_verified
+    if completed_at:
+        verified[7] = completed_at
+    return make_plan(
+        innovation, code, status, by=by, reviewer=reviewer, dues=dues(),
+        verified=verified, approved_at=at(2025, 9, 20), completed_at=completed_at,
+    )  # fmt: skip
+
+
+@dataclass
+class ResultsWorld:
+    generasi_kalsel: ReplicationPlan  # A: completed in Q2, evaluation verified 10 May 2026
+    rimba_jateng: ReplicationPlan  # B: completed in Q1, evaluation verified 20 Feb 2026
+    rimba_kalsel: ReplicationPlan  # C: approved, evaluation verified 1 Aug 2026
+    old_kalsel: ReplicationPlan  # D: completed in 2025
+    waiting_jateng: ReplicationPlan  # E: evaluation done, not verified
+    cancelled_kalsel: ReplicationPlan  # F: evaluation verified, then cancelled
+    edge_kalsel: ReplicationPlan  # G: evaluation verified 1 April 00:30 WITA (31 March WIB)
+
+
+@pytest.fixture
+def results_world(
+    ministry, bappeda_kalsel, bappeda_jateng, innovator_diy, make_innovation, make_institution
+) -> ResultsWorld:
+    """Hand-computed results (today 15 August 2026). R = reached, M = missed.
+
+    Generasi Emas (pendidikan), Sahabat Rimba (lingkungan-hidup-kehutanan).
+    A Kalsel, Generasi Emas, completed 30 Jun 2026 WITA, evaluation verified 10 May 2026:
+      a1 decrease 12 -> 8, achieved 7.5 R (SDG 4.1); a2 increase 70 -> 85, 82 M (16.6);
+      a3 increase 0 -> 100, 100 R (no SDG target).
+    B Jateng, Sahabat Rimba, completed 15 Mar 2026, evaluation verified 20 Feb 2026:
+      b1 decrease 30 -> 20, 25 M (15.1); b2 increase 50 -> 60, 75 R (15.2).
+    C Kalsel, Sahabat Rimba, approved, evaluation verified 1 Aug 2026 WITA:
+      c1 decrease 10 -> 5, 5 R (13.1).
+    D Kalsel, Generasi Emas, completed 20 Dec 2025, evaluation verified 10 Nov 2025:
+      d1 increase R (4.1) -- before 2026, public all-time only.
+    E Jateng, Generasi Emas, approved, evaluation done, not verified: e1 R (4.2) -- never.
+    F Kalsel, Generasi Emas, cancelled after its evaluation was verified (3 Mar 2026):
+      f1 R (4.1) -- never (not a public plan).
+    G Kalsel, Generasi Emas, approved, evaluation verified 1 Apr 2026 00:30 WITA
+      (31 Mar 23:30 WIB): g1 increase 10 -> 20, 15 M (no SDG target).
+
+    2026 national: completed 2 (A, B); verified 7 (A3 B2 C1 G1), reached 4 -> 57 %.
+      sectors: pendidikan 4/2 (A, G), lingkungan 3/2 (B, C).
+      goals: 4 1/1, 13 1/1, 15 2/1, 16 1/0, without 2/1.
+    2026 Kalsel (WITA): completed 1 (A); verified 5 (A, C, G), reached 3 -> 60 %.
+    2026 Jateng: completed 1 (B); verified 2, reached 1.
+    Q2 national (WIB): completed 1 (A); verified 3, reached 2 -> 67 %.
+    Q2 Kalsel (WITA): completed 1; verified 4 (A, G), reached 2 -> 50 %.
+    Q1 national: completed 1 (B); verified 3 (B, G), reached 1.
+    Public, all time: verified 8 (A3 B2 C1 D1 G1), reached 5 -> 63 %.
+    """
+    rimba = make_innovation(
+        "Menggapai Mimpi Sahabat Rimba",
+        innovator=innovator_diy.institution,
+        category="lingkungan-hidup-kehutanan",
+    )
+    bali = make_institution("Dinas Pendidikan Provinsi Bali", "51")
+    emas = make_innovation(
+        "Mencerdaskan Si Miskin Menjadi Generasi Emas", innovator=bali, category="pendidikan"
+    )
+    people = {"reviewer": ministry}
+    a = evaluated(
+        emas, "63", "completed", at(2026, 5, 10, WITA), by=bappeda_kalsel, **people,
+        completed_at=at(2026, 6, 30, WITA),
+    )  # fmt: skip
+    indicator(a, 1, "decrease", "12", "8", "7.5", "4.1")
+    indicator(a, 2, "increase", "70", "85", "82", "16.6")
+    indicator(a, 3, "increase", "0", "100", "100")
+    b = evaluated(
+        rimba, "33", "completed", at(2026, 2, 20), by=bappeda_jateng, **people,
+        completed_at=at(2026, 3, 15),
+    )  # fmt: skip
+    indicator(b, 1, "decrease", "30", "20", "25", "15.1")
+    indicator(b, 2, "increase", "50", "60", "75", "15.2")
+    c = evaluated(rimba, "63", "approved", at(2026, 8, 1, WITA), by=bappeda_kalsel, **people)
+    indicator(c, 1, "decrease", "10", "5", "5", "13.1")
+    d = evaluated(
+        emas, "63", "completed", at(2025, 11, 10), by=bappeda_kalsel, **people,
+        completed_at=at(2025, 12, 20),
+    )  # fmt: skip
+    indicator(d, 1, "increase", "10", "20", "30", "4.1")
+    e = evaluated(emas, "33", "approved", None, by=bappeda_jateng, **people)
+    Stage.objects.filter(plan=e, kind="evaluation").update(
+        status="done", completed_at=at(2026, 8, 1)
+    )
+    indicator(e, 1, "increase", "10", "20", "30", "4.2")
+    f = evaluated(emas, "63", "cancelled", at(2026, 3, 3), by=bappeda_kalsel, **people)
+    indicator(f, 1, "increase", "10", "20", "30", "4.1")
+    edge = datetime(2026, 4, 1, 0, 30, tzinfo=WITA)
+    g = evaluated(emas, "63", "approved", edge, by=bappeda_kalsel, **people)
+    indicator(g, 1, "increase", "10", "20", "15")
+    return ResultsWorld(a, b, c, d, e, f, g)

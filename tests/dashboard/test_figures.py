@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from jipp.models import Province
 from replication.dashboard import figures
@@ -84,6 +85,7 @@ def test_period_by_province_adds_up_to_the_national_figures(world):
         "plans_approved": 2, "stages_verified": 9, "due_dates_moved": 0,
         "approved_by_end": 2, "completed_by_end": 1, "active_at_end": 1,
         "stages_verified_by_end": 10, "forums_held": 1,
+        "completed_in_period": 1, "indicators_verified": 0, "indicators_reached": 0,
     }  # fmt: skip
     assert rows["33"].values["plans_approved"] == 1
     assert rows["33"].values["due_dates_moved"] == 1
@@ -143,3 +145,101 @@ def test_next_due_stages_of_the_province_most_urgent_first(world):
     ]  # fmt: skip
     assert {item.plan_id for item in due} == {world.kalsel.pk}
     assert due[0].overdue and due[0].days_late == 14
+
+
+# -- results (the hand-computed results_world of conftest.py) --------------------------------
+
+
+def jateng() -> Scope:
+    return figures.scope_for(Province.objects.get(code="33"))
+
+
+def rows_of(found) -> list[tuple[str, str, int, int, int | None]]:
+    return [(row.key, row.label, row.verified, row.reached, row.share) for row in found]
+
+
+def test_results_of_the_year_respect_each_indicators_direction(results_world):
+    assert figures.results(Scope(), YEAR) == {
+        "completed_in_period": 2, "indicators_verified": 7, "indicators_reached": 4
+    }  # fmt: skip
+    assert figures.share_of(4, 7) == 57
+
+
+def test_results_of_a_province_are_its_own_in_its_own_calendar(results_world):
+    kalsel_year = Period(2026, zone="Asia/Makassar")
+    assert figures.results(kalsel(), kalsel_year) == {
+        "completed_in_period": 1, "indicators_verified": 5, "indicators_reached": 3
+    }  # fmt: skip
+    assert figures.results(jateng(), YEAR) == {
+        "completed_in_period": 1, "indicators_verified": 2, "indicators_reached": 1
+    }  # fmt: skip
+
+
+def test_results_of_a_quarter_read_the_evaluations_verification(results_world):
+    assert figures.results(Scope(), Q2) == {
+        "completed_in_period": 1, "indicators_verified": 3, "indicators_reached": 2
+    }  # fmt: skip
+    assert figures.results(Scope(), Q1) == {
+        "completed_in_period": 1, "indicators_verified": 3, "indicators_reached": 1
+    }  # fmt: skip
+    # Verified at 00:30 WITA on 1 April: the second quarter in Kalimantan Selatan.
+    assert figures.results(kalsel(), Period(2026, 2, "Asia/Makassar")) == {
+        "completed_in_period": 1, "indicators_verified": 4, "indicators_reached": 2
+    }  # fmt: skip
+
+
+def test_results_of_a_period_without_any(results_world):
+    assert figures.results(Scope(), Period(2024)) == {
+        "completed_in_period": 0, "indicators_verified": 0, "indicators_reached": 0
+    }  # fmt: skip
+    assert figures.results_by_sector(Scope(), Period(2024)) == []
+    assert figures.results_by_sdg(Scope(), Period(2024)) == []
+    assert figures.share_of(0, 0) is None
+
+
+def test_results_by_sector_most_verified_first(results_world):
+    assert rows_of(figures.results_by_sector(Scope(), YEAR)) == [
+        ("pendidikan", "Pendidikan", 4, 2, 50),
+        ("lingkungan-hidup-kehutanan", "Lingkungan Hidup dan Kehutanan", 3, 2, 67),
+    ]
+    with translation.override("en"):
+        assert [row.label for row in figures.results_by_sector(jateng(), YEAR)] == [
+            "Environment and forestry"
+        ]
+
+
+def test_results_by_sdg_goal_in_order_those_without_last(results_world):
+    with translation.override("id"):
+        found = figures.results_by_sdg(Scope(), YEAR)
+    assert rows_of(found) == [
+        ("4", "4. Pendidikan Berkualitas", 1, 1, 100),
+        ("13", "13. Penanganan Perubahan Iklim", 1, 1, 100),
+        ("15", "15. Ekosistem Daratan", 2, 1, 50),
+        ("16", "16. Perdamaian, Keadilan dan Kelembagaan yang Tangguh", 1, 0, 0),
+        ("", "Tanpa target TPB", 2, 1, 50),
+    ]
+    assert sum(row.verified for row in found) == 7
+    only_kalsel = figures.results_by_sdg(kalsel(), Period(2026, zone="Asia/Makassar"))
+    assert [(row.key, row.verified, row.reached) for row in only_kalsel] == [
+        ("4", 1, 1), ("13", 1, 1), ("16", 1, 0), ("", 2, 1)
+    ]  # fmt: skip
+
+
+def test_public_results_count_every_verified_indicator_of_public_plans(results_world):
+    assert figures.public_results() == {"indicators_verified": 8, "indicators_reached": 5}
+    assert figures.share_of(5, 8) == 63
+
+
+def test_results_by_province_add_up_to_the_national_ones(results_world):
+    rows = {item.province.code: item for item in figures.period_by_province(
+        figures.provinces(), YEAR
+    )}  # fmt: skip
+    pick = ("completed_in_period", "indicators_verified", "indicators_reached")
+    assert {name: rows["63"].values[name] for name in pick} == {
+        "completed_in_period": 1, "indicators_verified": 5, "indicators_reached": 3
+    }  # fmt: skip
+    assert rows["63"].share == 60
+    assert {name: rows["33"].values[name] for name in pick} == {
+        "completed_in_period": 1, "indicators_verified": 2, "indicators_reached": 1
+    }  # fmt: skip
+    assert rows["11"].share is None

@@ -160,3 +160,68 @@ def test_figures_are_kept_a_minute_and_no_longer(world, ministry):
     redis = cache._cache.get_client()
     keys = redis.keys("*dashboard:*")
     assert keys and all(0 < redis.ttl(key) <= 60 for key in keys)
+
+
+# -- results (the results_world of conftest.py) ------------------------------------------------
+
+
+def english(user):
+    client = client_for(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_national_dashboard_shows_the_results_each_chart_with_its_table(results_world, ministry):
+    response = english(ministry).get("/dashboard/?year=2026")
+    board = response.context["board"]
+    assert board.results == {
+        "completed_in_period": 2, "indicators_verified": 7, "indicators_reached": 4
+    }  # fmt: skip
+    assert board.results_share == 57
+    html = text_of(response)
+    assert 'id="results-heading"' in html and "57%" in html
+    for chart in ("sector-chart", "sdg-chart"):
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
+    sectors = html[html.index('id="sector-heading"') : html.index('id="sdg-heading"')]
+    assert "<table" in sectors and "Education" in sectors and "Environment and forestry" in sectors
+    sdgs = html[html.index('id="sdg-heading"') :]
+    assert "15. Life on Land" in sdgs and "Without an SDG target" in sdgs
+    assert "Figures as of" in html  # when they were computed, as every figure
+
+
+def test_province_dashboard_shows_only_its_own_results(results_world, bappeda_jateng):
+    response = english(bappeda_jateng).get("/dashboard/?year=2026")
+    board = response.context["board"]
+    assert board.results == {
+        "completed_in_period": 1, "indicators_verified": 2, "indicators_reached": 1
+    }  # fmt: skip
+    assert [row.key for row in board.results_by_sector] == ["lingkungan-hidup-kehutanan"]
+    assert [row.key for row in board.results_by_sdg] == ["15"]
+    html = text_of(response)
+    assert "Education" not in html and "Quality Education" not in html
+
+
+def test_ministry_sees_a_province_s_results_in_its_calendar(results_world, ministry):
+    board = client_for(ministry).get("/dashboard/?province=63&year=2026&quarter=2").context["board"]
+    assert board.results["indicators_verified"] == 4  # the 00:30 WITA verification counts
+    assert board.results_share == 50
+
+
+def test_a_period_without_results_shows_a_dash_and_says_so(results_world, ministry):
+    html = text_of(english(ministry).get("/dashboard/?year=2024"))
+    assert "No indicator was verified in the period." in html
+    assert "none verified" in html
+
+
+def test_public_page_shows_the_share_of_public_results_reached(results_world, anon):
+    response = english(anon).get("/replication/")
+    assert response.context["results"] == {"indicators_verified": 8, "indicators_reached": 5}
+    assert response.context["results_share"] == 63
+    html = text_of(response)
+    assert "63%" in html and "5 of 8 indicators" in html
+    assert response.context["totals"]["completed"] == 3  # A, B and D
+
+
+def test_public_page_without_results_shows_a_dash(world, anon):
+    response = client_for(anon).get("/replication/")
+    assert response.context["results_share"] is None

@@ -33,7 +33,8 @@ def test_national_xlsx_has_a_sheet_per_view_with_period_and_numbers(world, minis
     assert "jipp-laporan-replikasi-nasional-2026-q2.xlsx" in response["Content-Disposition"]
     book = workbook(response)
     assert book.sheetnames == [
-        "Summary", "Provinces", "Stages", "Innovations", "Forums", "Overdue", "Notifications"
+        "Summary", "Provinces", "Stages", "Innovations", "Results by sector",
+        "Results by SDG goal", "Forums", "Overdue", "Notifications",
     ]  # fmt: skip
     summary = book["Summary"]
     assert summary["A1"].value == "Replication report: Indonesia (national), Quarter 2 2026"
@@ -80,3 +81,57 @@ def test_printable_report_states_period_and_generation_time(world, ministry):
     assert "css/dashboard.css" in html  # its print rules
     assert response.context["period_line"]
     assert 'id="r-provinces"' in html  # the national report has the province table
+
+
+# -- results (the results_world of conftest.py) ------------------------------------------------
+
+
+def test_national_xlsx_carries_the_results_of_the_period(results_world, ministry):
+    response = english(ministry).get("/dashboard/report.xlsx?year=2026&quarter=2")
+    book = workbook(response)
+    figures = dict(rows_of(book["Summary"]))
+    assert figures["In the period: plans completed"] == 1
+    assert figures["In the period: indicators verified"] == 3
+    assert figures["In the period: indicators that reached their target"] == 2
+    assert figures["In the period: share that reached its target (%)"] == 67
+    assert [cell.value for cell in book["Results by sector"][5]] == [
+        "Sector", "Indicators verified in the period", "Indicators that reached their target",
+        "Share that reached its target (%)",
+    ]  # fmt: skip
+    assert rows_of(book["Results by sector"]) == [("Education", 3, 2, 67)]
+    assert rows_of(book["Results by SDG goal"]) == [
+        ("4. Quality Education", 1, 1, 100),
+        ("16. Peace, Justice and Strong Institutions", 1, 0, 0),
+        ("Without an SDG target", 1, 1, 100),
+    ]
+    provinces = {row[0]: row for row in rows_of(book["Provinces"])}
+    assert provinces["63"][10:] == (1, 3, 2, 67)
+    assert provinces["33"][10:] == (0, 0, 0, None)
+
+
+def test_province_xlsx_carries_only_its_own_results(results_world, bappeda_jateng):
+    book = workbook(english(bappeda_jateng).get("/dashboard/report.xlsx?year=2026"))
+    figures = dict(rows_of(book["Summary"]))
+    assert figures["In the period: plans completed"] == 1
+    assert figures["In the period: indicators verified"] == 2
+    assert figures["In the period: share that reached its target (%)"] == 50
+    assert rows_of(book["Results by sector"]) == [("Environment and forestry", 2, 1, 50)]
+    assert [row[0] for row in rows_of(book["Results by SDG goal"])] == ["15. Life on Land"]
+
+
+def test_a_period_without_results_says_so(results_world, ministry):
+    book = workbook(english(ministry).get("/dashboard/report.xlsx?year=2024"))
+    figures = dict(rows_of(book["Summary"]))
+    assert figures["In the period: indicators verified"] == 0
+    assert figures["In the period: share that reached its target (%)"] is None
+    assert rows_of(book["Results by sector"]) == []
+    html = english(ministry).get("/dashboard/report/?year=2024").content.decode()
+    assert "No indicator was verified in the period." in html
+
+
+def test_printable_report_shows_the_results_tables(results_world, bappeda_kalsel):
+    response = english(bappeda_kalsel).get("/dashboard/report/?year=2026&quarter=2")
+    html = response.content.decode()
+    assert 'id="r-sectors"' in html and 'id="r-sdgs"' in html
+    assert "Education" in html and "50%" in html  # Kalsel, Q2 in WITA: A and G, 2 of 4
+    assert "Environment and forestry" not in html  # Jawa Tengah's plan is not counted
