@@ -9,7 +9,10 @@ late, some due dates moved later (slips), all in the audit trail with past times
 (plan_created, plan_submitted, plan_returned, plan_approved, stage_started,
 stage_completed, stage_verified, due_date_accepted, plan_completed, plan_cancelled), as
 the services would have written it. Approved plans' open stages get their reminders: the
-moments already past as fired (the system has been running), the others scheduled.
+moments already past as fired (the system has been running), the others scheduled. Each
+plan measures one to five indicators (replication.synthetic_results); those past their
+evaluation have achieved values, those past their institutionalisation a legal basis and
+lessons.
 
 Rows go in by COPY, a batch per transaction. Every run adds plans; seeded, so the same
 database and seed give the same rows.
@@ -32,10 +35,11 @@ from django.utils import timezone
 from innovations.models import Innovation
 from innovations.synthetic import copy_rows
 from jipp.models import AuditEvent, Institution, InstitutionKind, Province, Role, User
-from replication import reminders, schedule
+from replication import reminders, schedule, synthetic_results
 from replication.models import (
     OPEN_STATUSES,
     STAGE_ORDER,
+    Indicator,
     PlanStatus,
     Reminder,
     ReminderStatus,
@@ -155,6 +159,7 @@ class Builder:
         self.stages: list[CopyRow] = []
         self.events: list[CopyRow] = []
         self.reminders: list[CopyRow] = []
+        self.indicators: list[CopyRow] = []
 
     def at(self, moment: datetime) -> datetime:
         return min(moment, self.now - timedelta(minutes=1))
@@ -288,6 +293,8 @@ class Builder:
             self.event(officer, "plan_cancelled", (plan_ct, pk), submitted + timedelta(days=20),
                        "submitted", "cancelled", "Anggaran dialihkan.")  # fmt: skip
         self.stages.extend(tuple(row) for row in stage_rows)
+        self.indicators += synthetic_results.indicators(rng, pk, created, stage_rows, zone, now)
+        basis = synthetic_results.legal_basis(rng, start, stage_rows, zone)
         self.plans.append(
             (pk, f"Replikasi {pk}", "Replikasi inovasi untuk layanan daerah.", start, end,
              rng.choice(BUDGET), rng.randrange(50, 5000) * 1_000_000, status, current,
@@ -295,7 +302,8 @@ class Builder:
              "Anggaran dialihkan." if status == PlanStatus.CANCELLED else "",
              "Lengkapi rincian anggaran." if status == PlanStatus.RETURNED else "",
              created, submitted if status != PlanStatus.DRAFT else None, completed,
-             adopter_id, reviewer if approved else None, officer, innovation_id, province_id, None)
+             adopter_id, reviewer if approved else None, officer, innovation_id, province_id, None,
+             *basis)
         )  # fmt: skip
 
     def _reminders(self, stage_pk: int, generation: int, due: date, zone: Any) -> None:
@@ -312,7 +320,8 @@ PLAN_COLUMNS = [
     "id", "local_name", "summary", "start_date", "target_end_date", "budget_source",
     "budget_amount", "status", "current_stage", "approved_at", "version", "cancel_reason",
     "return_note", "created_at", "submitted_at", "completed_at", "adopter_id", "approved_by_id",
-    "filed_by_id", "innovation_id", "province_id", "forum_id",
+    "filed_by_id", "innovation_id", "province_id", "forum_id", "legal_basis_kind",
+    "legal_basis_number", "legal_basis_date", "lessons",
 ]  # fmt: skip
 STAGE_COLUMNS = [
     "id", "kind", "order", "due_date", "status", "started_at", "completed_at", "verified_at",
@@ -332,6 +341,7 @@ def _store(builder: Builder) -> None:
         copy_rows(Stage._meta.db_table, STAGE_COLUMNS, builder.stages)
         copy_rows(AuditEvent._meta.db_table, EVENT_COLUMNS, _sorted(builder.events))
         copy_rows(Reminder._meta.db_table, REMINDER_COLUMNS, builder.reminders)
+        copy_rows(Indicator._meta.db_table, synthetic_results.INDICATOR_COLUMNS, builder.indicators)
 
 
 def _sorted(events: Iterable[CopyRow]) -> list[CopyRow]:
@@ -400,6 +410,7 @@ def generate_plans(
         elapsed = time.monotonic() - started
         progress(
             f"plans: {done}/{count} in {elapsed:.1f} s ({done / elapsed:.0f}/s), "
-            f"{len(builder.events)} events and {len(builder.reminders)} reminders in this batch"
+            f"{len(builder.events)} events, {len(builder.reminders)} reminders and "
+            f"{len(builder.indicators)} indicators in this batch"
         )
     return done
