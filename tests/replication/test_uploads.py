@@ -15,6 +15,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from replication.uploads import MAX_BYTES, CheckedFile, check_evidence, download_name, evidence_path
+from tests.support.compound import excel_workbook, word_document
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 HTML = b"<!DOCTYPE html>\n<html><body><script>alert(1)</script></body></html>\n"
@@ -98,8 +99,8 @@ def refusal(name: str, content: bytes) -> ValidationError:
         ("notulen.docx", docx(), OOXML + "wordprocessingml.document"),
         ("anggaran.xlsx", xlsx(), OOXML + "spreadsheetml.sheet"),
         ("notulen.odt", odt(), ODF_TEXT),
-        ("lama.doc", OLE2, "application/msword"),
-        ("lama.xls", OLE2, "application/vnd.ms-excel"),
+        ("lama.doc", word_document(), "application/msword"),
+        ("lama.xls", excel_workbook(), "application/vnd.ms-excel"),
         ("laporan.v2.final.pdf", PDF, "application/pdf"),
     ],
 )
@@ -142,6 +143,7 @@ def test_accepted(name: str, content: bytes, content_type: str) -> None:
         ("notulen.odt", docx(), "content", "OpenDocument (.odt)"),
         ("notulen.docx", b"PK\x03\x04" + b"\x00" * 100, "content", "Word (.docx)"),
         ("lama.doc", PDF, "content", "Word (.doc)"),
+        ("lama.doc", OLE2, "content", "Word (.doc)"),
         ("laporan.pdf", PDF[:9] + b"<SCRIPT>alert(1)</SCRIPT>" + PDF[9:], "script", "script"),
         ("laporan.pdf", PDF[:9] + b"<?php system($x); ?>" + PDF[9:], "script", "script"),
         ("foto.html.png", png(), "double_extension", ".html"),
