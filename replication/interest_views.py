@@ -1,0 +1,268 @@
+"""Declared interest: an officer declares and withdraws it; the province and the innovator
+see theirs; the ministry and forum admins see the demand and draft a forum from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Min
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from innovations.models import Innovation
+from jipp.access import AuthedRequest, role_required
+from jipp.models import Role
+from replication import interest_forum, interest_services
+from replication.interest import Interest, InterestStatus
+from replication.interest_forms import DemandFilter, InterestForm, SelectionForm
+
+PER_PAGE = 25
+
+
+def _attach(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# The officer ----------------------------------------------------------------------------
+
+
+@role_required(Role.BAPPEDA)
+def interest_declare(request: AuthedRequest, slug: str) -> HttpResponse:
+    """The form on its own page (the innovation page carries the same one)."""
+    innovation = get_object_or_404(
+        Innovation.objects.public()
+        .select_related("innovator")
+        .only("id", "slug", "title", "status", "innovator__name"),
+        slug=slug,
+    )
+    form = InterestForm(request.POST if request.method == "POST" else None, user=request.user)
+    existing: dict[str, int] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            interest_services.declare_interest(
+                innovation=innovation,
+                by=request.user,
+                institution=form.cleaned_data["institution"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+            existing = {k: v for k, v in (getattr(error, "params", None) or {}).items() if v}
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your province's interest is declared, and the innovator has been told. "
+                    "It is marked as planned by itself once your province files a plan for "
+                    "this innovation; until then you can withdraw it."
+                ),
+            )
+            return redirect(innovation.get_absolute_url() + "#interest")
+    return render(
+        request,
+        "replication/interest_form.html",
+        {"innovation": innovation, "form": form, "existing": existing},
+    )
+
+
+@require_POST
+@role_required(Role.BAPPEDA)
+def interest_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    # Another province's interest is not this officer's to see: 404.
+    interest = get_object_or_404(
+        Interest.objects.select_related("innovation"), pk=pk, province_id=request.user.province_id
+    )
+    try:
+        interest_services.withdraw_interest(interest=interest, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Interest in %(innovation)s withdrawn. You can declare it again from the "
+                "innovation's page at any time."
+            )
+            % {"innovation": interest.innovation.title},
+        )
+    if request.POST.get("back") == "innovation":
+        return redirect(interest.innovation.get_absolute_url() + "#interest")
+    return redirect("replication:interest_mine")
+
+
+@role_required(Role.BAPPEDA, Role.INNOVATOR)
+def interest_mine(request: AuthedRequest) -> HttpResponse:
+    """The province's declared interest (officers); interest in our innovations (innovators)."""
+    user = request.user
+    context: dict[str, Any] = {"declared": None, "received": None}
+    if user.is_bappeda and user.province_id:
+        declared = (
+            Interest.objects.filter(province_id=user.province_id)
+            .select_related("innovation", "institution", "plan")
+            .order_by("status", "-created_at", "-id")  # open first, then planned, withdrawn
+        )
+        context["declared"] = Paginator(declared, 50).get_page(request.GET.get("page"))
+    if user.is_innovator and user.institution_id:
+        received = (
+            Interest.objects.filter(
+                innovation__innovator_id=user.institution_id,
+                status__in=[InterestStatus.OPEN, InterestStatus.PLANNED],
+            )
+            .select_related("innovation", "province", "institution")
+            .order_by("status", "-created_at", "-id")
+        )
+        context["received"] = Paginator(received, 50).get_page(request.GET.get("page"))
+    return render(request, "replication/interest_mine.html", context)
+
+
+# The ministry and forum admins ------------------------------------------------------------
+
+
+def demand_groups(params: Any) -> tuple[DemandFilter, Any, list[dict[str, Any]]]:
+    """The filtered open interest, one row per innovation (most interest first), paginated."""
+    base = Interest.objects.filter(status=InterestStatus.OPEN, innovation__status="approved")
+    filterset = DemandFilter(params or None, queryset=base)
+    interests = filterset.qs
+    groups = (
+        interests.values("innovation_id")
+        .annotate(count=Count("id"), oldest=Min("created_at"))
+        .order_by("-count", "oldest", "innovation_id")
+    )
+    page = Paginator(groups, PER_PAGE).get_page(params.get("page"))
+    ids = [group["innovation_id"] for group in page.object_list]
+    innovations = {
+        row.pk: row
+        for row in Innovation.objects.filter(pk__in=ids)
+        .select_related("innovator", "category")
+        .only(
+            "id",
+            "slug",
+            "title",
+            "status",
+            "innovator__name",
+            "category__name_id",
+            "category__name_en",
+            "category__slug",
+        )
+    }
+    by_innovation: dict[int, list[Interest]] = {pk: [] for pk in ids}
+    for row in (
+        interests.filter(innovation_id__in=ids)
+        .select_related("province", "institution")
+        .order_by("province__name", "pk")
+    ):
+        row.pair_key = f"{row.innovation_id}-{row.province_id}"
+        by_innovation[row.innovation_id].append(row)
+    rows = [
+        {"innovation": innovations[pk], "interests": by_innovation[pk], "count": group["count"]}
+        for pk, group in zip(ids, page.object_list, strict=True)
+        if pk in innovations
+    ]
+    return filterset, page, rows
+
+
+def _drafted_message(drafted: interest_forum.DraftedForum) -> str:
+    session = drafted.session
+    when = session.starts_at.astimezone(session.tzinfo)
+    parts = [
+        ngettext(
+            "Draft forum created with %(count)s presentation",
+            "Draft forum created with %(count)s presentations",
+            len(drafted.innovations),
+        )
+        % {"count": len(drafted.innovations)},
+        ngettext(
+            "and %(count)s invitation (%(names)s).",
+            "and %(count)s invitations (%(names)s).",
+            len(drafted.invited),
+        )
+        % {"count": len(drafted.invited), "names": ", ".join(drafted.invited)},
+    ]
+    if session.host_province:
+        parts.append(
+            _("A regional session hosted by %(province)s.")
+            % {"province": session.host_province.name}
+        )
+    else:
+        parts.append(_("A national session: several provinces are interested."))
+    if drafted.without_officer:
+        parts.append(
+            _(
+                "No Bappeda officer of %(provinces)s has an account: invite its office "
+                "below by name or e-mail."
+            )
+            % {"provinces": ", ".join(drafted.without_officer)}
+        )
+    parts.append(
+        _(
+            "The time is a placeholder (%(when)s %(zone)s): set the real time on the edit "
+            "page, then schedule the session. Nobody is invited until it is scheduled."
+        )
+        % {"when": formats.date_format(when, "j F Y, H.i"), "zone": session.zone_label}
+    )
+    return " ".join(parts)
+
+
+@role_required(Role.FORUM_ADMIN, Role.MINISTRY)
+def interest_demand(request: AuthedRequest) -> HttpResponse:
+    """GET: open interest, innovation by province. POST: a draft forum from the ticked pairs."""
+    selection = SelectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and selection.is_valid():
+        interests = interest_forum.selected_interests(selection.pairs())
+        if not interests:
+            selection.add_error(
+                "pair",
+                _(
+                    "None of the ticked interest is open any more (withdrawn, or a plan was "
+                    "filed meanwhile). Reload the page and tick again."
+                ),
+            )
+        else:
+            try:
+                drafted = interest_forum.draft_forum_from_interest(
+                    by=request.user, interests=interests
+                )
+            except ValidationError as error:
+                _attach(selection, error)
+            else:
+                messages.success(request, _drafted_message(drafted))
+                return redirect(reverse("forums:manage", args=[drafted.session.pk]))
+    filterset, page, rows = demand_groups(request.GET)
+    ticked = set(request.POST.getlist("pair")) if request.method == "POST" else set()
+    totals = Interest.objects.filter(
+        status=InterestStatus.OPEN, innovation__status="approved"
+    ).aggregate(interests=Count("id"), provinces=Count("province", distinct=True))
+    return render(
+        request,
+        "replication/interest_demand.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "selection": selection,
+            "ticked": ticked,
+            "totals": totals,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        },
+    )
+
+
+# Included by replication/urls.py: /replication/interest/...
+urlpatterns = [
+    path("interest/", interest_demand, name="interest"),
+    path("interest/mine/", interest_mine, name="interest_mine"),
+    path("interest/declare/<slug:slug>/", interest_declare, name="interest_declare"),
+    path("interest/<int:pk>/withdraw/", interest_withdraw, name="interest_withdraw"),
+]
