@@ -37,6 +37,9 @@ REPORT = ROOT / "docs" / "PERFORMANCE.md"
 DATABASE = "jipp_bench"
 DEEP_PAGE = "<deep page>"  # worked out from the database by deep_page_path()
 DEEP_PAGE_DEPTH = 20  # the page after the 21st oldest innovation: the very last rows
+# The page of the innovation with the most public replications, its similar innovations
+# computed (innovations.similarity): worked out by innovation_page_path().
+INNOVATION_PAGE = "<innovation page>"
 
 # What is measured, in order: (label, path). The first is the baseline, a page that runs
 # no query. {broad} and {selective} are innovations.synthetic's BROAD_WORD and
@@ -50,10 +53,16 @@ URLS: list[tuple[str, str]] = [
     ("filter: sdg+year+kind", "/innovations/?sdg=3&year=2020&innovator_kind=city"),
     ("search: selective", "/innovations/?q={selective}"),
     ("search: broad", "/innovations/?q={broad}"),
+    ("innovation page", INNOVATION_PAGE),
     ("api: list", "/api/innovations/"),
     ("replication: public", "/replication/"),
+    ("replication: cases", "/replication/cases/"),
+    ("cases: filtered", "/replication/cases/?province=63&results=yes"),
+    ("api: cases", "/api/replication/cases/"),
     ("dashboard: national", "/dashboard/"),
     ("dashboard: province", "/dashboard/"),
+    ("interest: demand", "/replication/interest/"),
+    ("interest: filtered", "/replication/interest/?hub=on&age=90"),
     # The pickers (jipp/pickers.py) as forum staff and a Bappeda officer type: a common
     # word, a typo found by trigrams, an institution of the officer's province.
     ("picker: innovations", "/pick/innovations/?q={broad}"),
@@ -64,10 +73,12 @@ URLS: list[tuple[str, str]] = [
 SIGNED_IN = {"dashboard: national": "ministry", "dashboard: province": "bappeda"}
 SIGNED_IN |= {"picker: innovations": "ministry", "picker: typo": "ministry"}
 SIGNED_IN |= {"picker: institutions": "bappeda"}
+SIGNED_IN |= {"interest: demand": "ministry", "interest: filtered": "ministry"}
 # How many times the baseline's median each may take; DEFAULT_TARGET when not listed.
 TARGETS = {"baseline": 1.0, "deep page": 6.0, "search: selective": 6.0, "search: broad": 15.0}
 TARGETS |= {"dashboard: national": 8.0, "dashboard: province": 4.0}
 DEFAULT_TARGET = 5.0
+INTEREST = 20_000  # declared interest rows for the demand view
 
 
 def database_url(url: str, name: str = DATABASE) -> str:
@@ -97,6 +108,7 @@ def prepare(innovations: int, skip_generate: bool, plans: int = 0, forums: int =
 
     from forums.models import ForumSession
     from innovations.models import Innovation
+    from replication.interest import Interest
     from replication.models import ReplicationPlan
 
     manage("migrate", "--noinput", env=dict(os.environ), quiet=True)
@@ -109,6 +121,7 @@ def prepare(innovations: int, skip_generate: bool, plans: int = 0, forums: int =
         have = Innovation.objects.public().count()
     top_up("plans", plans, ReplicationPlan.objects.count(), skip_generate)
     top_up("forums", forums, ForumSession.objects.count(), skip_generate)
+    top_up("interest", INTEREST, Interest.objects.count(), skip_generate)
     started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -140,6 +153,29 @@ def deep_page_path(database: str = "default") -> str | None:
     return f"/innovations/?cursor={quote(cursor_for(approved_at, pk))}"
 
 
+def innovation_page_path() -> str | None:
+    """The innovation replicated by the most provinces (the fullest "also replicated"
+    list), with its similar innovations stored as an approval would store them."""
+    from django.db.models import Count, Q
+
+    from innovations import similarity
+    from innovations.models import Innovation
+    from replication.models import PUBLIC_STATUSES
+
+    replicated = Q(replication_plans__status__in=PUBLIC_STATUSES)
+    top = (
+        Innovation.objects.public()
+        .annotate(plans=Count("replication_plans", filter=replicated))
+        .order_by("-plans", "id")
+        .only("id", "slug")
+        .first()
+    )
+    if top is None:
+        return None
+    similarity.refresh_similar([top.pk])
+    return top.get_absolute_url()
+
+
 def measure(
     label: str, path: str, port: int, duration: int, cookies: dict[str, str] | None = None
 ) -> Row:
@@ -152,6 +188,12 @@ def measure(
             row.path, row.note = "/innovations/?cursor=…", "not available yet (no cursor_for)"
             return row
         row.path = deep
+    if path == INNOVATION_PAGE:
+        page = innovation_page_path()
+        if page is None:
+            row.path, row.note = "/innovations/<slug>/", "not available yet (no innovation)"
+            return row
+        row.path = page
     row.path = row.path.replace("{broad}", BROAD_WORD).replace("{selective}", SELECTIVE_WORD)
     headers = {}
     if label in SIGNED_IN:

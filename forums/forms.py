@@ -7,11 +7,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forums import services
 from forums.display import local
+from forums.materials import check_recording_url
 from forums.models import DEFAULT_ZONE, ForumLevel, ForumMode, ForumSession, ParticipantAnswer
 from jipp.models import Institution, Province
 from jipp.pickers import InnovationPickerField, PickerInput, resolve_institution
@@ -226,3 +228,50 @@ def attendance_marks(post: Any, participant_ids: list[int]) -> dict[int, bool | 
         if value in ("", "yes", "no"):
             marks[pk] = {"": None, "yes": True, "no": False}[value]
     return marks
+
+
+class MaterialsForm(forms.Form):
+    """A presentation's slides and recording link; what is published needs the consent."""
+
+    slides = forms.FileField(
+        label=_("Slides"),
+        required=False,
+        help_text=_(
+            "PDF, PowerPoint (.pptx, .ppt) or OpenDocument (.odp), at most 10 MB. A new file "
+            "replaces the one there. Once the session is held, anyone can download it."
+        ),
+    )
+    recording_url = forms.CharField(
+        label=_("Recording link"),
+        required=False,
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://www.youtube.com/watch?v=…"}),
+        help_text=_(
+            "The address of the recording on a video site, starting with https://. It is shown "
+            "as a link, never played inside the portal. Leave it empty to remove the link."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I confirm that the people shown in the slides and the recording agreed to their "
+            "publication (Law 27/2022 on Personal Data Protection)."
+        ),
+        error_messages={
+            "required": _(
+                "Confirm that the people shown in the slides and the recording agreed to "
+                "their publication: the materials become public."
+            )
+        },
+    )
+
+    def clean_recording_url(self) -> str:
+        url = check_recording_url(self.cleaned_data.get("recording_url") or "")
+        if url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("Enter the recording's web address, starting with https:// or http://."),
+                    code="invalid",
+                ) from error
+        return url

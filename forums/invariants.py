@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Q, Subquery
 
-from forums.models import ForumSession, ForumStatus, Participant
+from forums.models import ForumSession, ForumStatus, Participant, Presentation
 from jipp.invariants import invariant
 
 
@@ -34,3 +34,14 @@ def answers_dated() -> list[str]:
     return [
         f"participant {pk} of session {session}: answer {answer!r}" for pk, session, answer in rows
     ]
+
+
+@invariant("A presentation's slides have their name, type and size, and a recording is http(s)")
+def materials_complete() -> list[str]:
+    described = ~Q(slides_name="") & ~Q(slides_type="") & Q(slides_size__isnull=False)
+    broken = Presentation.objects.filter(
+        (~Q(slides="") & ~described)
+        | (Q(slides="") & (~Q(slides_name="") | Q(slides_size__isnull=False)))
+        | (~Q(recording_url="") & ~Q(recording_url__iregex=r"^https?://[^/\s]"))
+    ).values_list("pk", "session_id")
+    return [f"presentation {pk} of session {session}" for pk, session in broken]

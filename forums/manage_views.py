@@ -154,7 +154,10 @@ def session_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if session.is_closed:
         messages.error(
             request,
-            _("This session is %(status)s: only its attendance and outcomes can change now.")
+            _(
+                "This session is %(status)s: only its attendance, outcomes and materials "
+                "can change now."
+            )
             % {"status": services.status_label(session)},
         )
         return redirect(manage_url(session))

@@ -39,7 +39,8 @@ class ForumStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# Once held or cancelled, a session changes only in its attendance and outcomes.
+# Once held or cancelled, a session changes only in its attendance and outcomes (and its
+# presentations' materials: forums.materials).
 CLOSED_STATUSES = [ForumStatus.HELD, ForumStatus.CANCELLED]
 PUBLIC_FORUM_STATUSES = [ForumStatus.SCHEDULED, ForumStatus.HELD, ForumStatus.CANCELLED]
 

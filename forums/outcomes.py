@@ -20,7 +20,7 @@ from forums.services import lock, require_staff, status_label
 from innovations.models import Innovation, InnovationStatus
 from jipp.models import Province, User
 from jipp.services import record_event
-from replication import schedule
+from replication import interest_services, schedule
 from replication.models import (
     STAGE_ORDER,
     BudgetSource,
@@ -136,5 +136,6 @@ def record_outcome(
         target=locked,
         note=f"{innovation.title} · {province.name}",
     )
+    interest_services.mark_planned(plan=plan)  # the province's interest is now planned
     notices.tell_officers_of_outcome(plan, locked, by)
     return plan

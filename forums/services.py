@@ -63,10 +63,14 @@ def status_label(session: ForumSession) -> str:
 
 
 def refuse_if_closed(session: ForumSession) -> None:
-    """Held and cancelled sessions change only in their attendance and outcomes."""
+    """Held and cancelled sessions change only in their attendance and outcomes, and in
+    their presentations' materials (forums.materials, which never calls this)."""
     if session.is_closed:
         raise ValidationError(
-            _("This session is %(status)s: only its attendance and outcomes can change now.")
+            _(
+                "This session is %(status)s: only its attendance, outcomes and materials "
+                "can change now."
+            )
             % {"status": status_label(session)}
         )
 

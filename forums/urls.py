@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forums import calendar_views, manage_views, views
+from forums import calendar_views, manage_views, material_views, views
 
 app_name = "forums"
 
@@ -24,6 +24,13 @@ urlpatterns = [
     path(session + "presentations/", manage_views.presentation_add, name="presentation_add"),
     path(presentation + "move/", manage_views.presentation_move, name="presentation_move"),
     path(presentation + "remove/", manage_views.presentation_remove, name="presentation_remove"),
+    path(presentation + "materials/", material_views.materials_form, name="materials"),
+    path(
+        presentation + "materials/remove/",
+        material_views.materials_remove,
+        name="materials_remove",
+    ),
+    path(presentation + "slides/", material_views.slides_download, name="slides_download"),
     path(session + "invite/", manage_views.invite, name="invite"),
     path(participant + "remove/", manage_views.participant_remove, name="participant_remove"),
     path(session + "outcomes/", manage_views.outcome_add, name="outcome_add"),

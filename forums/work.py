@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forums.display import session_when
-from forums.models import ForumSession, ForumStatus, Participant
+from forums.display import session_name, session_when
+from forums.models import ForumSession, ForumStatus, Participant, Presentation
 from jipp.models import Role, User
 from jipp.work import WorkRow, work_item
 
@@ -100,4 +102,38 @@ def forum_invitations(user: User) -> QuerySet[ForumSession]:
         .exclude(Exists(mine.exclude(answer="")))
         .select_related("host_province")
         .order_by("starts_at", "id")
+    )
+
+
+# Held this long ago at most: the presenters are asked for their slides while it matters.
+MATERIALS_ASKED_FOR = timedelta(days=60)
+
+
+@work_item(
+    Role.INNOVATOR,
+    "forum_materials",
+    label=_("Forum presentations without slides or recording"),
+    url=lambda user: reverse("forums:schedule"),
+    row=lambda presentation: WorkRow(
+        presentation.innovation.title,
+        reverse("forums:materials", args=[presentation.session_id, presentation.pk]),
+        session_name(presentation.session),
+        presentation.session.ends_at,
+    ),
+    order=40,
+)
+def forum_materials(user: User) -> QuerySet[Presentation]:
+    """The institution's presentations at sessions held lately that have no materials yet."""
+    if not user.institution_id:
+        return Presentation.objects.none()
+    return (
+        Presentation.objects.filter(
+            innovation__innovator_id=user.institution_id,
+            session__status=ForumStatus.HELD,
+            session__ends_at__gte=timezone.now() - MATERIALS_ASKED_FOR,
+            slides="",
+            recording_url="",
+        )
+        .select_related("session", "session__host_province", "innovation")
+        .order_by("session__ends_at", "id")
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from innovations.kit import KitDocument
 from innovations.models import SDG, Category, Innovation, InnovationRevision
 
 
@@ -34,3 +35,15 @@ class InnovationRevisionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["innovation"]
     raw_id_fields = ["innovation", "created_by", "reviewed_by"]
+
+
+@admin.register(KitDocument)
+class KitDocumentAdmin(admin.ModelAdmin):
+    # Decisions go through the review queue (innovations.kit_services): they keep the
+    # innovation's readiness and notify the innovators; here they are only read.
+    list_display = ["title", "innovation", "kind", "status", "created_at", "decided_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["title", "innovation__title"]
+    list_select_related = ["innovation"]
+    raw_id_fields = ["innovation", "replaces", "uploaded_by", "decided_by"]
+    readonly_fields = ["status", "decided_by", "decided_at", "note", "content_type", "size"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django_filters import utils as filter_utils
@@ -38,6 +38,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from innovations import search
 from innovations.filters import InnovationFilter
+from innovations.kit import KitDocument, KitStatus
 from innovations.models import SDG, Category, Innovation
 from jipp.models import Institution, Province
 
@@ -98,6 +99,32 @@ class SDGSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class KitDocumentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="The file's download address, or the link itself when is_link is true."
+    )
+    is_link = serializers.BooleanField(read_only=True, help_text="A link to another site.")
+    size = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="In bytes; null for a link."
+    )
+    content_type = serializers.CharField(
+        read_only=True, help_text="The file's checked content type; empty for a link."
+    )
+
+    class Meta:
+        model = KitDocument
+        fields = ["kind", "title", "language", "url", "is_link", "size", "content_type"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, document: KitDocument) -> str:
+        if document.url:
+            return document.url
+        request = self.context.get("request")
+        path = document.get_download_url()
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class InnovationListSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The innovation's public page.")
     innovator = InnovatorSerializer(read_only=True)
@@ -111,12 +138,19 @@ class InnovationListSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The numbers of the Sustainable Development Goals it serves.",
     )
+    kit_complete = serializers.BooleanField(
+        source="is_kit_complete",
+        read_only=True,
+        help_text="Ready to replicate: the approved kit has an SOP, a regulation and a "
+        "budget document, and there is an institutional contact.",
+    )
 
     class Meta:
         model = Innovation
         fields = [
             "id", "slug", "title", "summary", "url", "innovator", "province", "category",
             "phase", "launched_year", "kipp_recognition", "kipp_year", "sdgs", "approved_at",
+            "kit_complete",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -127,12 +161,18 @@ class InnovationListSerializer(serializers.ModelSerializer):
 
 class InnovationDetailSerializer(InnovationListSerializer):
     sdgs = SDGSerializer(many=True, read_only=True)
+    kit = KitDocumentSerializer(
+        source="approved_kit",
+        many=True,
+        read_only=True,
+        help_text="The approved documents of the replication kit, by kind.",
+    )
 
     class Meta(InnovationListSerializer.Meta):
         fields = [
             *InnovationListSerializer.Meta.fields,
             "problem", "solution", "results", "replication_requirements",
-            "contact_email", "website",
+            "contact_email", "website", "kit",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -248,9 +288,14 @@ class InnovationViewSet(ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Innovation]:
         queryset = Innovation.objects.public()
         if self.action == "retrieve":
+            approved_kit = KitDocument.objects.filter(status=KitStatus.APPROVED).order_by(
+                "kind", "-created_at", "-id"
+            )
             return (
                 queryset.select_related("innovator", "province", "category")
-                .prefetch_related("sdgs")
+                .prefetch_related(
+                    "sdgs", Prefetch("kit_documents", approved_kit, to_attr="approved_kit")
+                )
                 .defer("search_vector", "title_vector")
             )
         return with_list_columns(queryset)

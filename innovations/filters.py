@@ -92,6 +92,12 @@ class InnovationFilter(django_filters.FilterSet):
         choices=KippRecognition.choices,
         empty_label=_("Any recognition"),
     )
+    kit = django_filters.ChoiceFilter(
+        label=_("Replication kit"),
+        choices=[("complete", _("Ready to replicate"))],
+        method="filter_kit",
+        empty_label=_("Any kit"),
+    )
     year = django_filters.NumberFilter(
         label=_("Year launched"), field_name="launched_year", min_value=1990, max_value=2100
     )
@@ -110,6 +116,12 @@ class InnovationFilter(django_filters.FilterSet):
         self, queryset: QuerySet[Innovation], name: str, value: str
     ) -> QuerySet[Innovation]:
         return queryset.filter(sdg_numbers__contains=[int(value)])
+
+    def filter_kit(
+        self, queryset: QuerySet[Innovation], name: str, value: str
+    ) -> QuerySet[Innovation]:
+        # A stored column (innovations.kit_services), served by innovation_kit_newest.
+        return queryset.filter(is_kit_complete=True) if value == "complete" else queryset
 
     def filter_innovator_kind(
         self, queryset: QuerySet[Innovation], name: str, value: str

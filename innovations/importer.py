@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from innovations import similarity
 from innovations.models import (
     SDG,
     Category,
@@ -217,6 +218,7 @@ def _unique_slug(model: type[Institution] | type[Innovation], text: str) -> str:
 
 def _save(rows: list[dict[str, Any]], refs: _Lookups, by: User) -> None:
     now = timezone.now()
+    saved: list[int] = []
     for values in rows:
         key = _key(values)
         institution = refs.institutions.get(key)
@@ -245,6 +247,8 @@ def _save(rows: list[dict[str, Any]], refs: _Lookups, by: User) -> None:
             from_status=before,
             to_status=InnovationStatus.APPROVED,
         )
+        saved.append(innovation.pk)
+    similarity.queue_refresh_many(saved)
 
 
 def run_import(*, file: IO[bytes], by: User, dry_run: bool = True) -> ImportResult:

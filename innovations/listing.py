@@ -33,6 +33,7 @@ class Card:
     source: str  # innovator · province · sector · phase · year
     kipp: str
     text: str | SafeString
+    kit_complete: bool = False  # "Siap direplikasi"
 
 
 def cards(rows: list[Any]) -> list[Card]:
@@ -62,6 +63,7 @@ def cards(rows: list[Any]) -> list[Card]:
                 source=" · ".join(parts),
                 kipp=kipp,
                 text=mark(snippet) if snippet else Truncator(row.summary).words(40, truncate=" …"),
+                kit_complete=bool(getattr(row, "is_kit_complete", False)),
             )
         )
     return result

@@ -20,8 +20,9 @@ from innovations.kit import KitDocument, KitKind, KitLanguage, KitStatus  # noqa
 from jipp import names
 from jipp.models import Institution, InstitutionKind, Province
 
-# URL words under /innovations/ (DESIGN.md's five, and the import page): never a slug.
-RESERVED_SLUGS = {"mine", "review", "innovators", "new", "export", "import"}
+# URL words under /innovations/ (DESIGN.md's five, the import page, the kit downloads):
+# never a slug.
+RESERVED_SLUGS = {"mine", "review", "innovators", "new", "export", "import", "kit"}
 SEARCH_CONFIG = "indonesian"
 
 
@@ -306,6 +307,12 @@ class Innovation(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == InnovationStatus.APPROVED
+
+    def similar(self) -> list[Innovation]:
+        """Up to five similar approved innovations, best first, as stored: one query."""
+        from innovations.similarity import similar_to
+
+        return similar_to(self)
 
 
 # The longest reply to a change request an innovator may send (the reviewer's note: 5000).

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from innovations import services, workflow
 from innovations.forms import DecisionForm
+from innovations.kit import KitDocument, KitStatus
 from innovations.models import Innovation, InnovationRevision, InnovationStatus, RevisionStatus
 from jipp.access import AuthedRequest, role_required
 from jipp.models import Role
@@ -30,7 +31,8 @@ QUEUE_SHOWN = 100
 
 
 def review_queue_items(limit: int = QUEUE_SHOWN) -> tuple[list[dict[str, object]], int]:
-    """The oldest `limit` submitted innovations and updates, and how many wait in all.
+    """The oldest `limit` submitted innovations, updates and kit documents, and how many
+    wait in all.
 
     KIPP brings thousands of submissions a year: each kind is read oldest first, `limit`
     rows at most (the oldest of all are among them), and counted.
@@ -53,8 +55,22 @@ def review_queue_items(limit: int = QUEUE_SHOWN) -> tuple[list[dict[str, object]
         .defer("innovation__search_vector", "innovation__title_vector")
         .order_by("submitted_at", "id")[:limit]
     ]
+    documents = KitDocument.objects.filter(status=KitStatus.PENDING)
+    items += [
+        {"innovation": d.innovation, "revision": None, "kit": d, "since": d.created_at}
+        for d in documents.select_related("innovation", "innovation__innovator")
+        .only(
+            "kind",
+            "title",
+            "created_at",
+            "innovation__slug",
+            "innovation__title",
+            "innovation__innovator__name",
+        )
+        .order_by("created_at", "id")[:limit]
+    ]
     items.sort(key=lambda item: item["since"])  # type: ignore[arg-type,return-value]
-    return items[:limit], innovations.count() + revisions.count()
+    return items[:limit], innovations.count() + revisions.count() + documents.count()
 
 
 @role_required(Role.MINISTRY)

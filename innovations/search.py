@@ -50,6 +50,7 @@ LIST_COLUMNS = (
     "kipp_recognition",
     "kipp_year",
     "approved_at",
+    "is_kit_complete",
     "innovator__name",
     "innovator__slug",
     "innovator__kind",

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from innovations import similarity
+from innovations.kit_services import refresh_kit_complete
 from innovations.models import (
     EDITABLE_FIELDS,
     OPEN_REVISION_STATUSES,
@@ -74,6 +76,8 @@ def _apply(innovation: Innovation, values: dict[str, Any]) -> None:
     innovation.save()
     # After save(): the m2m signal rewrites sdg_numbers, which save() would overwrite.
     innovation.sdgs.set(SDG.objects.filter(number__in=values["sdg_numbers"]))
+    # The contact may have changed: "ready to replicate" needs one (kit_services).
+    refresh_kit_complete(innovation)
 
 
 def unique_slug(title: str, model: type[models.Model] | None = None) -> str:
@@ -356,6 +360,8 @@ def decide(*, innovation: Innovation, by: User, decision: str, note: str) -> Inn
         note=note,
     )
     _notify_innovators(innovation=locked, event=event, revision=False)
+    if decision in ("approve", "archive"):
+        similarity.queue_refresh(locked.pk)  # its similar innovations, and its neighbours'
     return locked
 
 
@@ -393,6 +399,8 @@ def _decide_revision(
         note=note,
     )
     _notify_innovators(innovation=innovation, event=event, revision=True)
+    if revision_status == RevisionStatus.APPROVED:
+        similarity.queue_refresh(innovation.pk)  # the text, sector or SDGs may have changed
     return innovation
 
 

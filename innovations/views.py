@@ -10,7 +10,7 @@ from innovations import search
 from innovations.filters import province_choices
 from innovations.models import INNOVATOR_KINDS, Innovation, InnovatorKind
 from jipp.models import Institution
-from replication.models import ReplicationPlan
+from replication import cases
 
 
 @vary_on_headers("HX-Request")
@@ -33,12 +33,8 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     # Public: approved and completed plans only, by province (never a person's name).
-    replications = (
-        ReplicationPlan.objects.public()
-        .filter(innovation=innovation)
-        .select_related("province")
-        .order_by("province__name", "id")
-    )
+    # Each with its stage or completion and headline result, linked to its case.
+    replications = cases.replications_of(innovation)
     return render(
         request,
         "innovations/innovation_detail.html",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from innovations.kit import KitDocument, KitStatus
 from innovations.models import Innovation, InnovationRevision, InnovationStatus, RevisionStatus
 from jipp.models import Role, User
 from jipp.work import WorkRow, work_item
@@ -124,4 +128,73 @@ def drafts(user: User) -> QuerySet[Innovation]:
         .filter(Q(status=InnovationStatus.DRAFT) | Exists(drafted))
         .annotate(since=Coalesce(Subquery(drafted.values("created_at")[:1]), "created_at"))
         .order_by("since", "id")
+    )
+
+
+# The replication kit (innovations.kit) ------------------------------------------------
+
+
+@work_item(
+    Role.MINISTRY,
+    "kit_documents_pending",
+    label=_("Kit documents to review"),
+    url=lambda user: reverse("innovations:review"),
+    row=lambda document: WorkRow(
+        title=document.title,
+        url=reverse("innovations:kit_review", args=[document.pk]),
+        detail=f"{document.innovation.title} · {document.get_kind_display()}",
+        since=document.created_at,
+    ),
+    menu="innovation_review",
+    order=30,
+)
+def kit_documents_pending(user: User) -> QuerySet[KitDocument]:
+    return (
+        KitDocument.objects.filter(status=KitStatus.PENDING)
+        .select_related("innovation")
+        .only("title", "kind", "created_at", "innovation__title")
+        .order_by("created_at", "id")
+    )
+
+
+# A rejected document waits for a corrected one for this long, unless one came since.
+REJECTED_SHOWN_DAYS = 30
+
+
+@work_item(
+    Role.INNOVATOR,
+    "kit_documents_own",
+    label=_("Kit documents waiting or rejected"),
+    url=lambda user: reverse("innovations:mine"),
+    row=lambda document: WorkRow(
+        title=document.title,
+        url=reverse("innovations:kit_manage", args=[document.innovation.slug]),
+        detail=f"{document.innovation.title} · {document.get_status_display()}",
+        since=document.decided_at or document.created_at,
+        badge=str(_("Rejected")) if document.status == KitStatus.REJECTED else "",
+    ),
+    order=30,
+)
+def kit_documents_own(user: User) -> QuerySet[KitDocument]:
+    """The institution's documents waiting for review, and those rejected lately that no
+    newer document of the same kind has followed."""
+    if user.institution_id is None:
+        return KitDocument.objects.none()
+    newer = KitDocument.objects.filter(
+        innovation=OuterRef("innovation"),
+        kind=OuterRef("kind"),
+        created_at__gt=OuterRef("created_at"),
+    )
+    recent = timezone.now() - timedelta(days=REJECTED_SHOWN_DAYS)
+    return (
+        KitDocument.objects.filter(innovation__innovator_id=user.institution_id)
+        .filter(
+            Q(status=KitStatus.PENDING)
+            | (Q(status=KitStatus.REJECTED, decided_at__gte=recent) & ~Exists(newer))
+        )
+        .select_related("innovation")
+        .only(
+            "title", "status", "created_at", "decided_at", "innovation__slug", "innovation__title"
+        )
+        .order_by("created_at", "id")
     )

@@ -20,6 +20,7 @@ from rest_framework.routers import SimpleRouter
 
 from forums.api import ForumSessionViewSet
 from innovations.api import InnovationViewSet
+from replication.case_api import CaseViewSet
 from replication.dashboard.api import InnovationFiguresViewSet, ProvinceFiguresViewSet
 
 SWAGGER_TEMPLATE = "drf_spectacular/swagger_ui.html"
@@ -52,6 +53,7 @@ router.register("replication/provinces", ProvinceFiguresViewSet, basename="repli
 router.register(
     "replication/innovations", InnovationFiguresViewSet, basename="replication-innovations"
 )
+router.register("replication/cases", CaseViewSet, basename="replication-cases")
 router.register("forums", ForumSessionViewSet, basename="forum")
 
 

@@ -21,11 +21,29 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jipp.access import AuthedRequest
-from replication import due_dates, services, stage_services
-from replication.models import DueDateRequest, Evidence, ReplicationPlan
+from replication import due_dates, results_forms, services, stage_services
+from replication.models import DueDateRequest, Evidence, ReplicationPlan, Stage
 from replication.views import _get_plan_for_user, _get_stage, render_plan
 
-TYPED = ("note", "reason", "body", "proposed_date", "description")
+TYPED = (
+    "note",
+    "reason",
+    "body",
+    "proposed_date",
+    "description",
+    "legal_basis_number",
+    "legal_basis_date",
+    "lessons",
+)
+# The evaluation's fields, one pair per indicator: achieved_<id>, measured_on_<id>.
+TYPED_PREFIXES = ("achieved_", "measured_on_")
+
+
+def _typed(request: AuthedRequest) -> bool:
+    """Whether the refused form holds text worth showing again."""
+    return any(request.POST.get(name) for name in TYPED) or any(
+        value for name, value in request.POST.items() if name.startswith(TYPED_PREFIXES)
+    )
 
 
 def _act(
@@ -38,7 +56,7 @@ def _act(
     try:
         result = call()
     except ValidationError as error:
-        if any(request.POST.get(name) for name in TYPED):
+        if _typed(request):
             # Said at the top too: on a phone the form's own message is far down the page.
             messages.error(
                 request,
@@ -138,17 +156,31 @@ def stage_start(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
 def stage_complete(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     plan = _get_plan_for_user(request.user, pk)
     stage = _get_stage(plan, kind)
+
+    def call() -> Stage:
+        services.require_editor(plan, request.user)  # a role error before a typing error
+        note, files = _text(request, "note"), request.FILES.getlist("files")
+        # The evaluation's values or the legal basis: every refusal at once, nothing stored.
+        results = results_forms.posted_results(
+            stage,
+            request.POST,
+            note=note,
+            files=len(files),
+        )
+        return stage_services.complete_stage(
+            stage=stage,
+            by=request.user,
+            note=note,
+            evidence_files=files,
+            description=_text(request, "description"),
+            results=results,
+        )
+
     return _act(
         request,
         plan,
         f"stage_complete:{kind}",
-        lambda: stage_services.complete_stage(
-            stage=stage,
-            by=request.user,
-            note=_text(request, "note"),
-            evidence_files=request.FILES.getlist("files"),
-            description=_text(request, "description"),
-        ),
+        call,
         _("Stage done. The ministry's reviewers have been told."),
     )
 

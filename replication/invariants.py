@@ -6,12 +6,15 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from jipp.invariants import invariant
+from replication import interest_invariants  # noqa: F401 (its promises register here)
 from replication.dashboard import pages
 from replication.dashboard.figures import Scope
 from replication.dashboard.periods import Period, current_year
 from replication.models import (
     FINISHED_STAGE_STATUSES,
+    MAX_INDICATORS,
     OPEN_STATUSES,
+    Indicator,
     PlanStatus,
     Reminder,
     ReminderStatus,
@@ -139,9 +142,102 @@ def dashboard_adds_up() -> list[str]:
         sum(row.values["completed"] for row in board.activity),
     )
     compare("stages overdue now", board.overdue_now, sum(n for _, n in board.overdue_by_province))
-    figures = {**board.in_period, **board.at_end}
+    figures = {**board.in_period, **board.at_end, **board.results}
     for name, value in figures.items():
         if name == "forums_held":
             continue  # national and international forums have no host province
         compare(name, value, sum(row.values.get(name, 0) for row in board.by_province))
+    for table, rows in (("by sector", board.results_by_sector), ("by SDG", board.results_by_sdg)):
+        for name, counted in (
+            ("verified", "indicators_verified"),
+            ("reached", "indicators_reached"),
+        ):
+            compare(
+                f"indicators {name}, {table}",
+                board.results[counted],
+                sum(getattr(row, name) for row in rows),
+            )
     return problems
+
+
+# -- results of a plan (DESIGN.md section 8) ----------------------------------------------
+
+NEEDS_INDICATORS = [PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.COMPLETED]
+RESULT_STAGES = [StageKind.EVALUATION, StageKind.INSTITUTIONALIZATION]
+
+
+@invariant("A submitted, approved or completed plan has at least one indicator")
+def plans_have_indicators() -> list[str]:
+    rows = (
+        ReplicationPlan.objects.filter(status__in=NEEDS_INDICATORS)
+        .annotate(has_indicator=Exists(Indicator.objects.filter(plan=OuterRef("pk"))))
+        .filter(has_indicator=False)
+        .values_list("pk", "status")
+    )
+    return [f"plan {pk} ({status}): no indicator" for pk, status in rows]
+
+
+@invariant(f"No plan has more than {MAX_INDICATORS} indicators")
+def at_most_five_indicators() -> list[str]:
+    rows = (
+        Indicator.objects.order_by()
+        .values("plan_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=MAX_INDICATORS)
+        .values_list("plan_id", "n")
+    )
+    return [f"plan {pk}: {n} indicators" for pk, n in rows]
+
+
+@invariant(
+    "A completed plan has every indicator's achieved value and measurement date, its legal "
+    "basis (kind, number, date), and its evaluation and institutionalisation stages verified"
+)
+def completed_plans_have_results() -> list[str]:
+    unmeasured = Indicator.objects.filter(plan=OuterRef("pk")).filter(
+        Q(achieved__isnull=True) | Q(measured_on__isnull=True)
+    )
+    unverified = Stage.objects.filter(plan=OuterRef("pk"), kind__in=RESULT_STAGES).exclude(
+        status=StageStatus.VERIFIED
+    )
+    rows = (
+        ReplicationPlan.objects.filter(status=PlanStatus.COMPLETED)
+        .annotate(
+            unmeasured=Exists(unmeasured),
+            unverified=Exists(unverified),
+            no_basis=Q(legal_basis_kind="")
+            | Q(legal_basis_number="")
+            | Q(legal_basis_date__isnull=True),
+        )
+        .filter(Q(unmeasured=True) | Q(unverified=True) | Q(no_basis=True))
+        .values_list("pk", "unmeasured", "unverified", "no_basis")
+    )
+    problems = []
+    for pk, missing_values, missing_verification, missing_basis in rows:
+        what = []
+        if missing_values:
+            what.append("an indicator without its achieved value or measurement date")
+        if missing_basis:
+            what.append("no complete legal basis")
+        if missing_verification:
+            what.append("evaluation or institutionalisation not verified")
+        problems.append(f"plan {pk}: " + "; ".join(what))
+    return problems
+
+
+@invariant(
+    "An indicator has an achieved value only once its plan's evaluation stage is done or "
+    "verified (or returned by the ministry for correction)"
+)
+def achieved_after_evaluation() -> list[str]:
+    reported = Stage.objects.filter(plan=OuterRef("plan_id"), kind=StageKind.EVALUATION).filter(
+        Q(status__in=FINISHED_STAGE_STATUSES)
+        | (Q(status=StageStatus.IN_PROGRESS) & ~Q(return_note=""))
+    )
+    rows = (
+        Indicator.objects.filter(achieved__isnull=False)
+        .annotate(reported=Exists(reported))
+        .filter(reported=False)
+        .values_list("pk", "plan_id")
+    )
+    return [f"indicator {pk} of plan {plan}: achieved before the evaluation" for pk, plan in rows]

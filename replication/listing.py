@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jipp.models import AuditEvent, User
+from replication import results_forms
 from replication.forms import FilterForm
 from replication.models import (
     DueDateRequest,
     DueDateRequestStatus,
+    IndicatorChangeRequest,
     PlanStatus,
     ReplicationPlan,
     Stage,
@@ -53,6 +55,7 @@ class QueueItem:
     since: datetime
     stage: Stage | None = None
     request: DueDateRequest | None = None
+    change: IndicatorChangeRequest | None = None
 
 
 QUEUE_SHOWN = 100
@@ -88,10 +91,22 @@ def due_date_requests() -> QuerySet[DueDateRequest]:
     )
 
 
+def indicator_changes() -> QuerySet[IndicatorChangeRequest]:
+    """Pending indicator changes of approved plans, oldest first (indicator_change_waiting)."""
+    return (
+        IndicatorChangeRequest.objects.filter(
+            status=DueDateRequestStatus.PENDING, indicator__plan__status=PlanStatus.APPROVED
+        )
+        .select_related("indicator", *[f"indicator__plan__{name}" for name in QUEUE_RELATED])
+        .order_by("created_at", "id")
+    )
+
+
 REVIEW_KINDS: dict[str, Any] = {
     "plan": gettext_lazy("Plans to decide"),
     "stage": gettext_lazy("Stages to verify"),
     "due_date": gettext_lazy("Due-date requests"),
+    "indicator": gettext_lazy("Indicator changes"),
 }
 
 
@@ -115,10 +130,12 @@ def review_sections(
     its partial index and counts the rest: two queries a kind at most, whatever the size.
     """
     plans, stages, requests = plans_to_decide(), stages_to_verify(), due_date_requests()
+    changes = indicator_changes()
     if province:
         plans = plans.filter(province__code=province)
         stages = stages.filter(plan__province__code=province)
         requests = requests.filter(stage__plan__province__code=province)
+        changes = changes.filter(indicator__plan__province__code=province)
     readers: dict[str, Any] = {
         "plan": (
             plans,
@@ -136,17 +153,27 @@ def review_sections(
                 "due_date", request.stage.plan, request.created_at, request.stage, request
             ),
         ),
+        "indicator": (
+            changes,
+            lambda change: QueueItem(
+                "indicator", change.indicator.plan, change.created_at, change=change
+            ),
+        ),
     }
     sections = []
     for kind in kinds or list(REVIEW_KINDS):
         queryset, item = readers[kind]
         items = [item(row) for row in queryset[:limit]]
         total = len(items) if len(items) < limit else queryset.count()
+        if kind == "stage":  # the reviewer sees a done evaluation's values beside it
+            results_forms.attach_indicators(entry.stage for entry in items if entry.stage)
         sections.append(ReviewSection(kind, items, total))
     return sections
 
 
 def field_label(name: str) -> str:
+    if name == "indicators":
+        return _("indicators")
     if name.startswith("due_"):
         return _("due date of %(stage)s") % {"stage": StageKind(name[4:]).label}
     return str(getattr(ReplicationPlan._meta.get_field(name), "verbose_name", name))

@@ -229,6 +229,13 @@ class ReplicationPlan(models.Model):
                 name="plan_waiting_review",
                 condition=Q(status="submitted"),
             ),
+            # "Provinces that replicate this also replicate" (innovations.similarity): the
+            # public plans of a few provinces, read from the index alone.
+            models.Index(
+                fields=["province", "innovation"],
+                name="plan_public_province",
+                condition=Q(status__in=PUBLIC_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -77,6 +77,8 @@ DECISIONS = (
     "stage_returned",
     "due_date_accepted",
     "due_date_declined",
+    "indicator_change_accepted",
+    "indicator_change_declined",
 )
 
 

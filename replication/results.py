@@ -146,6 +146,13 @@ class IndicatorChangeRequest(models.Model):
     previous_target = models.DecimalField(_("target before"), max_digits=16, decimal_places=4)
     proposed_baseline = models.DecimalField(_("proposed baseline"), max_digits=16, decimal_places=4)
     proposed_target = models.DecimalField(_("proposed target"), max_digits=16, decimal_places=4)
+    # The direction decides whether a target is reached: it moves like the numbers do.
+    previous_direction = models.CharField(
+        _("direction before"), max_length=8, choices=Direction.choices, blank=True
+    )
+    proposed_direction = models.CharField(
+        _("proposed direction"), max_length=8, choices=Direction.choices, blank=True
+    )
     reason = models.TextField(_("reason"))
     status = models.CharField(
         _("status"),

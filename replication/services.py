@@ -7,7 +7,7 @@ live in replication.stage_services.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,7 @@ from innovations.models import Innovation, InnovationStatus
 from jipp import clock
 from jipp.models import AuditEvent, Institution, User
 from jipp.services import record_event
-from replication import listing, notices, reminders, schedule
+from replication import interest_services, listing, notices, reminders, schedule
 from replication.models import (
     EDITABLE_STATUSES,
     FINISHED_STAGE_STATUSES,
@@ -128,8 +128,11 @@ def file_plan(
     by: User,
     data: Mapping[str, Any],
     stage_due_dates: Mapping[str, date | None] | None = None,
+    indicators: Sequence[Mapping[str, Any]] = (),
 ) -> ReplicationPlan:
-    """A draft plan of the officer's province with all seven stages."""
+    """A draft plan of the officer's province with all seven stages and its indicators."""
+    from replication import indicator_services
+
     if not by.is_bappeda or by.province_id is None:
         raise PermissionDenied(_("Only Bappeda officers file replication plans."))
     innovation: Innovation = data["innovation"]
@@ -158,6 +161,9 @@ def file_plan(
         for number, kind in enumerate(STAGE_ORDER, 1)
     )
     record_event(actor=by, action="plan_created", target=plan, to_status=plan.status)
+    if indicators:
+        indicator_services.write_rows(plan=plan, by=by, rows=indicators)
+    interest_services.mark_planned(plan=plan)  # the province's interest is now planned
     return plan
 
 
@@ -225,8 +231,16 @@ def update_plan(
     data: Mapping[str, Any],
     stage_due_dates: Mapping[str, date | None] | None,
     version: int,
+    indicators: Sequence[Mapping[str, Any]] | None = None,
+    removed_indicators: Sequence[int] = (),
 ) -> ReplicationPlan:
-    """Edit a draft or returned plan, if nobody else changed it since `version` was read."""
+    """Edit a draft or returned plan, if nobody else changed it since `version` was read.
+
+    `indicators` (the form's rows; None leaves them alone) are written in the same
+    transaction and under the same version: a stale page changes no indicator either.
+    """
+    from replication import indicator_services
+
     require_editor(plan, by)
     locked = lock(plan)
     if locked.status not in EDITABLE_STATUSES:
@@ -249,6 +263,12 @@ def update_plan(
             stage.due_date = dues[kind]
             stage.save(update_fields=["due_date"])
             changed.append(schedule.due_field(kind))
+    if indicators is not None or removed_indicators:
+        written = indicator_services.write_rows(
+            plan=locked, by=by, rows=indicators or [], removed=removed_indicators
+        )
+        if written:
+            changed.append("indicators")
     if not changed:
         return locked
     _refuse_second_open_plan(locked)
@@ -273,6 +293,14 @@ def submit_plan(*, plan: ReplicationPlan, by: User) -> ReplicationPlan:
         raise ValidationError(_("Only a draft or a returned plan can be submitted."))
     if locked.adopter_id is None:
         raise ValidationError(_("Choose the adopting institution before submitting the plan."))
+    if not locked.indicators.exists():
+        raise ValidationError(
+            _(
+                "Add at least one indicator (what the replication should change, with its "
+                "baseline and target) before submitting the plan: edit the plan."
+            ),
+            code="no_indicators",
+        )
     previous = locked.status
     locked.status = PlanStatus.SUBMITTED
     locked.submitted_at = timezone.now()
@@ -310,6 +338,14 @@ def approve_plan(*, plan: ReplicationPlan, by: User, note: str = "") -> Replicat
     locked = lock(plan)
     if locked.status != PlanStatus.SUBMITTED:
         raise _decided_error(locked)
+    if not locked.indicators.exists():
+        raise ValidationError(
+            _(
+                "This plan has no indicators yet: it cannot be approved. Return it to the "
+                "province with a note asking to add at least one indicator."
+            ),
+            code="no_indicators",
+        )
     locked.status = PlanStatus.APPROVED
     locked.approved_by = by
     locked.approved_at = timezone.now()
@@ -392,6 +428,7 @@ def cancel_plan(*, plan: ReplicationPlan, by: User, reason: str) -> ReplicationP
     locked.cancel_reason = reason
     locked.save(update_fields=["status", "cancel_reason"])
     reminders.cancel_open(plan=locked)
+    interest_services.reopen_for(plan=locked, by=by)  # its interest opens again
     event = record_event(
         actor=by,
         action="plan_cancelled",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from jipp.models import AuditEvent, User
 from jipp.services import record_event
-from replication import notices, reminders, services
+from replication import notices, reminders, result_services, services
 from replication.models import (
     Evidence,
     PlanStatus,
@@ -121,19 +121,28 @@ def complete_stage(
     note: str,
     evidence_files: Iterable[UploadedFile] = (),
     description: str = "",
+    results: result_services.Results | None = None,
 ) -> Stage:
-    """Done, with a note and at least one evidence file (stored earlier or uploaded now)."""
+    """Done, with a note and at least one evidence file (stored earlier or uploaded now).
+
+    The evaluation also needs every indicator's achieved value, the institutionalisation
+    its legal basis and lessons (`results`); nothing is stored while anything is missing.
+    """
     services.require_editor(stage.plan, by)
     plan, locked = lock_stage(stage)
     require_approved(plan)
     if locked.status != StageStatus.IN_PROGRESS:
         raise wrong_status(locked)
     note = note.strip()
-    if not note:
-        raise ValidationError(_("Write what was done in this stage."))
+    errors = {} if note else {"note": [_("Write what was done in this stage.")]}
+    errors |= result_services.results_errors(locked, results)
+    if errors:
+        raise ValidationError(errors)
     added = _store_files(locked, by, evidence_files, description)
     if not added and not locked.evidence.exists():
-        raise ValidationError(_("Upload at least one evidence file to complete the stage."))
+        raise ValidationError(result_services.evidence_wanted(locked))
+    if results is not None:
+        result_services.record_results(stage=locked, by=by, results=results)
     locked.status = StageStatus.DONE
     locked.completed_at = timezone.now()
     locked.completed_by = by
@@ -229,6 +238,9 @@ def verify_stage(*, stage: Stage, by: User, note: str = "") -> Stage:
     require_approved(plan)
     if locked.status != StageStatus.DONE:
         raise wrong_status(locked)
+    missing = result_services.missing_for_verification(locked)
+    if missing is not None:
+        raise missing
     locked.status = StageStatus.VERIFIED
     locked.verified_at = timezone.now()
     locked.verified_by = by

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from replication import action_views, export_views, views
+from replication import action_views, case_views, export_views, views
 from replication.dashboard import views as dashboard_views
+from replication.indicator_views import urlpatterns as indicator_urls
+from replication.interest_views import urlpatterns as interest_urls
 
 app_name = "replication"
 
@@ -10,6 +12,8 @@ stage = plan + "stages/<str:kind>/"
 
 urlpatterns = [
     path("", dashboard_views.public_figures, name="figures"),
+    path("cases/", case_views.case_list, name="case_list"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case_detail"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/export.csv", export_views.plan_export_csv, name="plan_export_csv"),
     path("plans/export.xlsx", export_views.plan_export_xlsx, name="plan_export_xlsx"),
@@ -39,4 +43,6 @@ urlpatterns = [
     ),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("review/", views.review, name="review"),
+    *interest_urls,
+    *indicator_urls,
 ]

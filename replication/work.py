@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy
 
 from jipp.models import ZONE_LABELS, Notification, Role, User
 from jipp.work import WorkRow, work_item
-from replication import listing
+from replication import interest_work, listing  # noqa: F401 (interest_work: its items)
 from replication.models import (
     OPEN_STAGE_STATUSES,
     DueDateRequest,
+    IndicatorChangeRequest,
     PlanStatus,
     ReplicationPlan,
     Stage,
+    StageKind,
     StageStatus,
 )
 
@@ -77,6 +79,38 @@ def stages_to_verify(user: User) -> QuerySet[Stage]:
     return listing.stages_to_verify()
 
 
+# The kinds of stage that carry a plan's results (DESIGN.md section 8).
+RESULT_STAGES = [StageKind.EVALUATION, StageKind.INSTITUTIONALIZATION]
+
+
+def _result_row(stage: Stage) -> WorkRow:
+    """What the stage reports: achieved values, or the legal basis and the lessons."""
+    if stage.kind == StageKind.EVALUATION:
+        what = _("achieved values of the indicators")
+    else:
+        what = _("legal basis and lessons")
+    return WorkRow(
+        _stage_title(stage),
+        stage.get_absolute_url(),
+        f"{_where(stage.plan)} · {what}",
+        stage.completed_at,
+    )
+
+
+@work_item(
+    Role.MINISTRY,
+    "results_to_verify",
+    label=gettext_lazy("Results waiting for verification"),
+    url=lambda user: _review_url("stage"),
+    row=_result_row,
+    order=45,
+)
+def results_to_verify(user: User) -> QuerySet[Stage]:
+    """Evaluation and institutionalisation stages done and not yet verified, oldest first:
+    among the stages to verify, those whose verification publishes results."""
+    return listing.stages_to_verify().filter(kind__in=RESULT_STAGES)
+
+
 def _request_row(request: DueDateRequest) -> WorkRow:
     """Read as a request to decide ("Permintaan perubahan tenggat: ..."), not as a stage."""
     plan = request.stage.plan
@@ -99,6 +133,29 @@ def _request_row(request: DueDateRequest) -> WorkRow:
 )
 def due_date_requests(user: User) -> QuerySet[DueDateRequest]:
     return listing.due_date_requests()
+
+
+def _change_row(change: IndicatorChangeRequest) -> WorkRow:
+    plan = change.indicator.plan
+    return WorkRow(
+        _("Indicator change: %(indicator)s") % {"indicator": change.indicator.name},
+        change.get_absolute_url(),
+        f"{plan.innovation.title} · {_where(plan)}",
+        change.created_at,
+    )
+
+
+@work_item(
+    Role.MINISTRY,
+    "indicator_changes",
+    label=gettext_lazy("Indicator changes"),
+    url=lambda user: _review_url("indicator"),
+    row=_change_row,
+    menu="plan_review",
+    order=55,
+)
+def indicator_changes(user: User) -> QuerySet[IndicatorChangeRequest]:
+    return listing.indicator_changes()
 
 
 # The province's Bappeda -------------------------------------------------------------------

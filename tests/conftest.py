@@ -40,6 +40,17 @@ def _empty_cache() -> None:
         cache.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Uploads, the demo's evidence, kits and slides go to a folder of this run, not to
+    # var/media where `make run` keeps its own. One folder for the whole session: the
+    # browser tests seed the demo once and download its files later.
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # Hashing strength is Django's business; a fast hasher keeps the suite quick.
@@ -175,6 +186,27 @@ def persona(request: pytest.FixtureRequest) -> Callable[[str], User | AnonymousU
 def committed(django_capture_on_commit_callbacks: Callable[..., Any]) -> Callable[[], Any]:
     """`with committed(): client.post(...)` runs what the request queued for after commit."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def indicator_rows(count: int = 1, **changes: Any) -> list[dict[str, Any]]:
+    """Indicators for services.file_plan / update_plan (submitting needs at least one)."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    first = {
+        "name": "Indeks Kepuasan Masyarakat (SKM)",
+        "unit": "indeks",
+        "direction": "increase",
+        "baseline": Decimal("72.5"),
+        "baseline_date": date.today() - timedelta(days=60),
+        "target": Decimal("85"),
+        "sdg_target": "16.6",
+        "source": "Survei SKM semesteran",
+    }
+    rows = [{**first, **changes}]
+    for number in range(2, count + 1):
+        rows.append({**first, "name": f"Indikator {number}", "unit": "%", "sdg_target": ""})
+    return rows
 
 
 def client_for(user: User | AnonymousUser) -> Client:

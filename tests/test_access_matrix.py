@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -19,7 +20,8 @@ from rest_framework.throttling import AnonRateThrottle
 from innovations.workflow import innovation_data
 from jipp import account_requests, services
 from jipp.models import Export
-from tests.conftest import PERSONAS, client_for
+from tests.conftest import PERSONAS, client_for, indicator_rows
+from tests.replication.interest_matrix import kalsel_interest
 
 ANON, INNOVATOR, KALSEL, JATENG, FORUM, MINISTRY = PERSONAS
 
@@ -41,15 +43,22 @@ class Context:
     evidence: int = 0
     due_date_request: int = 0
     draft_plan: int = 0  # a draft of the same province
+    indicator: int = 0  # the approved plan's indicator, a change of it waiting
+    indicator_change: int = 0
     scheduled_forum: int = 0  # a scheduled session hosted by Kalimantan Selatan
     draft_forum: int = 0  # a draft session: staff only
     held_forum: int = 0  # a held session of Kalimantan Selatan with one outcome (a draft plan)
     forum_presentation: int = 0  # a presentation on the draft session
+    # innovator_diy's institution presents on the held session; both have slides.
+    held_presentation: int = 0
     forum_guest: int = 0  # a guest by e-mail on the draft session
     # The signed answer link of a guest by e-mail of the scheduled session, to which the
     # Kalimantan Selatan Bappeda is invited too.
     forum_answer_token: str = ""
     account_request: int = 0  # a pending request from a personal mailbox
+    # Kit documents of innovator_diy's approved innovation: one approved, one pending.
+    kit_public: int = 0
+    kit_pending: int = 0
 
 
 @dataclass
@@ -221,6 +230,31 @@ ROWS: dict[str, Row] = {
         post=only({INNOVATOR: 404}),
     ),
     "innovations:review": Row(lambda c: "/innovations/review/", get=only({MINISTRY: 200})),
+    "innovations:kit_manage": Row(
+        lambda c: f"/innovations/{c.own_approved}/kit/",
+        get=only({INNOVATOR: 200}),
+        post=only({INNOVATOR: 200}),  # an empty form comes back with its errors
+    ),
+    "innovations:kit_manage (other institution)": Row(
+        lambda c: f"/innovations/{c.innovation}/kit/",
+        get=only({INNOVATOR: 404}),
+        post=only({INNOVATOR: 404}),
+    ),
+    "innovations:kit_download": Row(
+        lambda c: f"/innovations/kit/{c.kit_public}/download/", get=everyone(200)
+    ),
+    "innovations:kit_download (pending)": Row(
+        lambda c: f"/innovations/kit/{c.kit_pending}/download/",
+        get={**everyone(404), INNOVATOR: 200, MINISTRY: 200},
+    ),
+    "innovations:kit_review": Row(
+        lambda c: f"/innovations/review/kit/{c.kit_pending}/", get=only({MINISTRY: 200})
+    ),
+    "innovations:kit_decide": Row(
+        lambda c: f"/innovations/review/kit/{c.kit_pending}/decide/",
+        get=everyone(405),
+        post=only({MINISTRY: 200}),  # an empty form comes back with its errors
+    ),
     "innovations:review_detail": Row(
         lambda c: f"/innovations/review/{c.draft_innovation}/", get=only({MINISTRY: 200})
     ),
@@ -296,6 +330,28 @@ ROWS: dict[str, Row] = {
     ),
     "forums:invite": forum_post(lambda c: f"/forums/{c.draft_forum}/invite/", 200),
     "forums:outcome_add": forum_post(lambda c: f"/forums/{c.held_forum}/outcomes/", 200),
+    "forums:materials": Row(  # an empty form: the consent is missing
+        lambda c: f"/forums/{c.held_forum}/presentations/{c.held_presentation}/materials/",
+        get=only({**FORUM_STAFF, INNOVATOR: 200}),
+        post=only({**FORUM_STAFF, INNOVATOR: 200}),
+    ),
+    "forums:materials (draft)": Row(
+        lambda c: f"/forums/{c.draft_forum}/presentations/{c.forum_presentation}/materials/",
+        get={**everyone(404), ANON: 302, **FORUM_STAFF},
+    ),
+    "forums:materials_remove": Row(
+        lambda c: f"/forums/{c.held_forum}/presentations/{c.held_presentation}/materials/remove/",
+        get=everyone(405),
+        post=only({FORUM: 302, MINISTRY: 302, INNOVATOR: 302}),
+    ),
+    "forums:slides_download": Row(
+        lambda c: f"/forums/{c.held_forum}/presentations/{c.held_presentation}/slides/",
+        get=everyone(200),
+    ),
+    "forums:slides_download (draft)": Row(
+        lambda c: f"/forums/{c.draft_forum}/presentations/{c.forum_presentation}/slides/",
+        get={**everyone(404), **FORUM_STAFF},
+    ),
     "forums:session_delete": Row(
         lambda c: f"/forums/{c.draft_forum}/delete/",
         get=only(FORUM_STAFF),
@@ -414,11 +470,50 @@ ROWS: dict[str, Row] = {
         kalsel=403,
         ministry=302,
     ),
+    "replication:plan_indicators": Row(
+        lambda c: f"/replication/plans/{c.plan}/indicators/",
+        get={**plan_view(kalsel=200), FORUM: 403},
+        post=everyone(405),
+    ),
+    "replication:indicator_add": Row(
+        lambda c: f"/replication/plans/{c.plan}/indicators/add/",
+        get=everyone(405),
+        post={**plan_view(kalsel=200), FORUM: 403},  # an empty form comes back with its errors
+    ),
+    "replication:indicator_correct": Row(
+        lambda c: f"/replication/plans/{c.plan}/indicators/{c.indicator}/",
+        get=everyone(405),
+        post={**plan_view(kalsel=200), FORUM: 403},  # an empty form comes back with its errors
+    ),
+    "replication:indicator_change_decide": plan_post(
+        lambda c: f"/replication/plans/{c.plan}/indicator-changes/{c.indicator_change}/decide/",
+        kalsel=403,
+        ministry=302,
+    ),
     "replication:evidence_download": Row(
         lambda c: f"/replication/evidence/{c.evidence}/",
         get=plan_view(kalsel=200, ministry=200, innovator=200),
     ),
     "replication:review": Row(lambda c: "/replication/review/", get=only({MINISTRY: 200})),
+    # Declared interest: the demand view (a refused empty selection: 200), the province's
+    # own and the innovator's list; Kalsel has a plan for the innovation already (refused: 200).
+    "replication:interest": Row(
+        lambda c: "/replication/interest/", get=only(FORUM_STAFF), post=only(FORUM_STAFF)
+    ),
+    "replication:interest_mine": Row(
+        lambda c: "/replication/interest/mine/",
+        get=only({KALSEL: 200, JATENG: 200, INNOVATOR: 200}),
+    ),
+    "replication:interest_declare": Row(
+        lambda c: f"/replication/interest/declare/{c.innovation}/",
+        get=only({KALSEL: 200, JATENG: 200}),
+        post=only({KALSEL: 200, JATENG: 302}),
+    ),
+    "replication:interest_withdraw": Row(
+        lambda c: f"/replication/interest/{kalsel_interest(c)}/withdraw/",
+        get=everyone(405),
+        post=only({KALSEL: 302, JATENG: 404}),
+    ),
     # Dashboards: the ministry's national one, each Bappeda officer's own province.
     "dashboard": Row(lambda c: "/dashboard/", get=only(DASHBOARD_ROLES), post=everyone(405)),
     "dashboard (Jawa Tengah)": Row(
@@ -451,6 +546,25 @@ ROWS: dict[str, Row] = {
     "replication-innovations-list": Row(
         lambda c: "/api/replication/innovations/", get=everyone(200), post=everyone(405)
     ),
+    # Public cases: the approved plan for everyone; a draft is no case, even for its owner.
+    "replication:case_list": Row(
+        lambda c: "/replication/cases/?province=63", get=everyone(200), post=everyone(405)
+    ),
+    "replication:case_detail": Row(
+        lambda c: f"/replication/cases/{c.plan}/", get=everyone(200), post=everyone(405)
+    ),
+    "replication:case_detail (draft)": Row(
+        lambda c: f"/replication/cases/{c.draft_plan}/", get=everyone(404)
+    ),
+    "replication-cases-list": Row(
+        lambda c: "/api/replication/cases/", get=everyone(200), post=everyone(405)
+    ),
+    "replication-cases-detail": Row(
+        lambda c: f"/api/replication/cases/{c.plan}/", get=everyone(200), post=everyone(405)
+    ),
+    "replication-cases-detail (draft)": Row(
+        lambda c: f"/api/replication/cases/{c.draft_plan}/", get=everyone(404)
+    ),
 }
 
 
@@ -478,11 +592,33 @@ def _api_unthrottled(monkeypatch) -> None:
     monkeypatch.setattr(AnonRateThrottle, "get_rate", lambda self: None)
 
 
+def kit_documents(innovator, ministry, innovation) -> dict[str, int]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from innovations import kit_services
+
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+    def add(kind: str) -> int:
+        return kit_services.add_kit_document(
+            innovation=innovation,
+            by=innovator,
+            kind=kind,
+            title=f"Dokumen {kind}",
+            file=SimpleUploadedFile(f"{kind}.pdf", pdf),
+        ).pk
+
+    public = kit_services.decide_kit_document(
+        document=innovation.kit_documents.get(pk=add("sop")), by=ministry, decision="approve"
+    )
+    return {"kit_public": public.pk, "kit_pending": add("budget")}
+
+
 def replication_plans(ministry, bappeda_kalsel, innovation, make_institution) -> dict[str, int]:
     """An approved plan of Kalimantan Selatan in the middle of its stages, and a draft."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from replication import due_dates
+    from replication import due_dates, indicator_services
     from replication import services as plans
     from replication import stage_services as stages
 
@@ -495,7 +631,7 @@ def replication_plans(ministry, bappeda_kalsel, innovation, make_institution) ->
         "target_end_date": today + timedelta(days=300),
         "budget_source": "apbd",
     }
-    plan = plans.file_plan(by=bappeda_kalsel, data=data)
+    plan = plans.file_plan(by=bappeda_kalsel, data=data, indicators=indicator_rows())
     plans.submit_plan(plan=plan, by=bappeda_kalsel)
     plans.approve_plan(plan=plan, by=ministry)
     first, second = plan.stages.order_by("order")[:2]
@@ -510,9 +646,15 @@ def replication_plans(ministry, bappeda_kalsel, innovation, make_institution) ->
         proposed_date=second.due_date + timedelta(days=1),
         reason="x",
     )
+    indicator = plan.indicators.get()
+    change = indicator_services.correct_indicator(
+        indicator=indicator, by=bappeda_kalsel, data={"target": Decimal(90)}, reason="x"
+    )
     data["adopter"] = make_institution("Dinas Sosial Provinsi Kalimantan Selatan", "63")
     draft = plans.file_plan(by=bappeda_kalsel, data=data)
     return {
+        "indicator": indicator.pk,
+        "indicator_change": change.pk if change else 0,
         "plan": plan.pk,
         "evidence": first.evidence.get().pk,
         "due_date_request": request.pk,
@@ -570,6 +712,20 @@ def managed_forums(ministry, innovation, draft_forum: int) -> dict[str, int]:
     return {"held_forum": held.pk, "forum_presentation": presentation.pk}
 
 
+def forum_materials(own_approved) -> dict[str, int]:
+    """Slides on the draft's presentation, and on one of innovator_diy's on the held session."""
+    from forums.demo_materials import slides_pdf
+    from forums.models import ForumSession, Presentation
+
+    held = ForumSession.objects.get(title="FRIPP held")
+    presentation = Presentation.objects.create(session=held, innovation=own_approved, order=1)
+    for row in (presentation, Presentation.objects.get(session__status="draft")):
+        row.slides.save("paparan.pdf", ContentFile(slides_pdf(["FRIPP"])), save=False)
+        row.slides_name, row.slides_type, row.slides_size = "paparan.pdf", "application/pdf", 1
+        row.save()
+    return {"held_presentation": presentation.pk}
+
+
 def forum_guests(bappeda_kalsel, scheduled_forum: int, draft_forum: int) -> tuple[int, str]:
     """The Kalsel Bappeda and a guest invited to the scheduled session; a guest of the draft."""
     from forums.links import answer_token
@@ -611,6 +767,8 @@ def context(
         **replication_plans(ministry, bappeda_kalsel, own_approved, make_institution),
         **forums,
         **managed_forums(ministry, approved, forums["draft_forum"]),
+        **forum_materials(own_approved),
+        **kit_documents(innovator_diy, ministry, own_approved),
         forum_guest=guest,
         forum_answer_token=token,
         account_request=account_requests.submit_account_request(

@@ -220,3 +220,73 @@ def test_no_address_makes_the_account_request_or_reset_answer_differ(persona, se
             assert (reset.status_code, reset["Location"]) == (302, "/accounts/password_reset/done/")
 
     ask()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["evaluation", "institutionalization"])
+def test_no_posted_results_break_a_results_stage_or_save_from_an_invalid_form(
+    kind, bappeda_kalsel, ministry, make_innovation, make_institution, settings, tmp_path
+):
+    """The evaluation's values and the legal basis: names from the page, values of every kind."""
+    from datetime import date, timedelta
+
+    from replication import services, stage_services
+    from replication.models import STAGE_ORDER, Stage
+    from tests.conftest import indicator_rows
+    from tests.replication.conftest import pdf, results_for
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    adopter = make_institution("Dinas Pendidikan Provinsi Kalimantan Selatan", "63")
+    data = {
+        "innovation": make_innovation("Mencerdaskan Si Miskin Menjadi Generasi Emas"),
+        "adopter": adopter,
+        "start_date": date.today() - timedelta(days=90),
+        "target_end_date": date.today() + timedelta(days=300),
+        "budget_source": "apbd",
+    }
+    plan = services.file_plan(by=bappeda_kalsel, data=data, indicators=indicator_rows(2))
+    services.submit_plan(plan=plan, by=bappeda_kalsel)
+    services.approve_plan(plan=plan, by=ministry)
+    for earlier in STAGE_ORDER[: STAGE_ORDER.index(kind) + 1]:
+        stage = Stage.objects.select_related("plan__province").get(plan=plan, kind=earlier)
+        stage_services.start_stage(stage=stage, by=bappeda_kalsel)
+        if earlier != kind:
+            stage_services.complete_stage(
+                stage=stage,
+                by=bappeda_kalsel,
+                note="Selesai.",
+                evidence_files=[pdf()],
+                results=results_for(plan, earlier),
+            )
+    client = client_for(bappeda_kalsel)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    form = page[page.index(f'id="stage-{kind}"') :]
+    form = form[: form.index("</form>")]
+    names = sorted(set(FIELD.findall(form)) - SKIP_FIELDS - {"files"})
+    assert any(name.startswith(("achieved_", "legal_basis_")) for name in names), names
+    url = f"/replication/plans/{plan.pk}/stages/{kind}/complete/"
+
+    def send(data, attached):
+        events, notifications = AuditEvent.objects.count(), Notification.objects.count()
+        response = client.post(url, {**data, **attached})
+        assert response.status_code < 500, f"{kind}: {response.status_code} for {data}"
+        if response.status_code == 200:
+            assert AuditEvent.objects.count() == events, f"{kind} saved from an invalid form"
+            assert Notification.objects.count() == notifications, kind
+
+    @FUZZ
+    @given(
+        data=st.dictionaries(
+            st.sampled_from([*names, "x"]),
+            st.one_of(text_values, st.lists(text_values, max_size=3)),
+            max_size=len(names) + 1,
+        ),
+        attached=st.dictionaries(st.just("files"), uploads, max_size=1),
+    )
+    def post(data, attached):
+        send(data, attached)
+
+    for value in ODD_VALUES:
+        send(dict.fromkeys(names, value), {})
+    post()
+    assert invariants.run() == [], kind

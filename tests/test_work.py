@@ -21,7 +21,7 @@ from jipp.models import Province, Role, User
 from jipp.services import notify
 from jipp.work import count_all, work_for
 from replication import due_dates, services, stage_services
-from replication.models import ReplicationPlan
+from replication.models import ReplicationPlan, Stage
 from tests.conftest import PASSWORD, client_for
 
 # Fixtures of tests/forums and tests/replication, used here by name.
@@ -146,9 +146,12 @@ def test_the_ministry_sees_each_queue_with_its_count(ministry, ministry_queue):
     assert counts(ministry) == {
         "innovations_submitted": 2,
         "updates_submitted": 1,
+        "kit_documents_pending": 0,
         "plans_to_decide": 1,
         "stages_to_verify": 1,
+        "results_to_verify": 0,
         "due_date_requests": 1,
+        "indicator_changes": 0,
         "account_requests": 1,
     }
     html = page(ministry)
@@ -315,6 +318,7 @@ def test_forum_admins_see_upcoming_sessions_drafts_and_unanswered_invitations(
         "forums_upcoming": 1,
         "draft_sessions": 1,
         "invitations_unanswered": 2,
+        "interest_demand": 0,
     }
     assert f"/forums/{forum_work.pk}/manage/" in page(forum_admin)
 
@@ -346,7 +350,10 @@ def test_innovators_see_change_requests_drafts_and_invitations(
     assert counts(innovator_diy) == {
         "change_requests": 1,
         "drafts": 2,
+        "kit_documents_own": 0,
         "forum_invitations": 1,
+        "forum_materials": 0,
+        "interest_received": 0,
     }
     html = page(innovator_diy)
     assert "Inovasi Diminta Ubah" in html and "Inovasi Draf" in html
@@ -500,3 +507,38 @@ def test_an_unknown_filter_is_explained_and_the_whole_queue_shown(ministry, mini
 @pytest.mark.parametrize("who", ["innovator_diy", "bappeda_kalsel", "forum_admin"])
 def test_the_plan_queue_refuses_other_roles(who, persona):
     assert client_for(persona(who)).get("/replication/review/").status_code == 403
+
+
+# The ministry's results waiting for verification -----------------------------------------------
+
+
+def test_results_waiting_for_verification_are_the_done_evaluations_and_institutionalisations(
+    ministry, bappeda_kalsel, make_innovation
+):
+    from tests.dashboard.conftest import at, evaluated
+
+    rimba = make_innovation("Menggapai Mimpi Sahabat Rimba")
+    people = {"by": bappeda_kalsel, "reviewer": ministry}
+    measured = evaluated(rimba, "63", "approved", None, **people)
+    Stage.objects.filter(plan=measured, kind="evaluation").update(
+        status="done", completed_at=at(2026, 3, 2)
+    )
+    enacted = evaluated(rimba, "33", "approved", at(2026, 2, 1), **people)
+    Stage.objects.filter(plan=enacted, kind="institutionalization").update(
+        status="done", completed_at=at(2026, 2, 20)
+    )
+    other = evaluated(rimba, "35", "approved", None, **people)
+    Stage.objects.filter(plan=other, kind="evaluation").update(status="in_progress")
+    Stage.objects.filter(plan=other, order=5).update(status="done", completed_at=at(2026, 1, 5))
+    cancelled = evaluated(rimba, "11", "cancelled", None, **people)
+    Stage.objects.filter(plan=cancelled, kind="evaluation").update(status="done")
+
+    assert counts(ministry)["results_to_verify"] == 2
+    assert counts(ministry)["stages_to_verify"] == 3
+    html = page(ministry)
+    section = html[html.index('id="item-results_to_verify"') :]
+    section = section[: section.index('id="item-', 10)]
+    older = Stage.objects.get(plan=enacted, kind="institutionalization").get_absolute_url()
+    newer = Stage.objects.get(plan=measured, kind="evaluation").get_absolute_url()
+    assert section.index(older) < section.index(newer)  # oldest first
+    assert section.count("/replication/plans/") >= 2

@@ -37,6 +37,8 @@ SKIP_SUFFIXES = (".ics", ".xlsx", ".csv", ".pdf", ".json", ".xml", ".txt", ".zip
 SKIP_ROUTE_NAMES = {
     "logout",
     "evidence_download",
+    "slides_download",
+    "kit_download",
     "export_download",
     "notification_open",
     "set_language",

@@ -25,6 +25,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from forums.models import ForumSession
+from innovations.kit import KitDocument
 from innovations.models import Innovation
 from jipp.models import Institution, User
 from replication.models import ReplicationPlan
@@ -53,7 +54,11 @@ def demo(transactional_db, settings) -> dict[str, str]:
     submitted = Innovation.objects.filter(status="submitted").first()
     diy = Institution.objects.get(users__username="inovator.diy")
     own = Innovation.objects.filter(innovator=diy).first()
-    assert plan and held and upcoming and own, "the demo story is incomplete"
+    case = ReplicationPlan.objects.public().order_by("-status", "id").first()  # completed first
+    kit = KitDocument.objects.filter(status="pending").first()  # waits for the ministry
+    # An approved plan of Kalimantan Selatan still in its stages: its indicators page.
+    live = ReplicationPlan.objects.filter(province__code="63", status="approved").first()
+    assert plan and held and upcoming and own and case, "the demo story is incomplete"
     return {
         "innovation": sahabat.slug,
         "innovator": sahabat.innovator.slug,
@@ -62,6 +67,9 @@ def demo(transactional_db, settings) -> dict[str, str]:
         "upcoming": str(upcoming.pk),
         "submitted": submitted.slug if submitted else sahabat.slug,
         "own": own.slug,
+        "case": str(case.pk),
+        "kit": str(kit.pk if kit else 0),
+        "live": str(live.pk if live else plan.pk),
     }
 
 
@@ -78,6 +86,8 @@ START: dict[str, list[str]] = {
         "/forums/{held}/",
         "/forums/{upcoming}/",
         "/replication/",
+        "/replication/cases/?status=completed",
+        "/replication/cases/{case}/",
         "/accounts/login/",
         "/accounts/request/",
         "/accounts/password_reset/",
@@ -88,11 +98,13 @@ START: dict[str, list[str]] = {
         "/dashboard/",
         "/innovations/review/",
         "/innovations/review/{submitted}/",
+        "/innovations/review/kit/{kit}/",
         "/replication/review/",
         "/accounts/users/",
         "/accounts/users/invite/",
         "/accounts/requests/",
         "/innovations/import/",
+        "/replication/interest/",
     ],
     "bappeda.kalsel": [
         "/work/",
@@ -101,15 +113,21 @@ START: dict[str, list[str]] = {
         "/replication/plans/",
         "/replication/plans/{plan}/",
         "/replication/plans/new/?innovation={innovation}",
+        "/replication/plans/{live}/indicators/",
         "/accounts/preferences/",
         "/accounts/password_change/",
+        "/replication/interest/declare/omspan/",
+        "/replication/interest/mine/",
     ],
     "inovator.diy": [
         "/work/",
         "/inbox/",
+        "/forums/{held}/",  # presents there: its materials form is one link away
         "/innovations/mine/",
         "/innovations/new/",
         "/innovations/mine/{own}/",
+        "/innovations/{innovation}/kit/",
+        "/replication/interest/mine/",
     ],
     "forum.admin": [
         "/work/",
@@ -117,6 +135,7 @@ START: dict[str, list[str]] = {
         "/forums/new/",
         "/forums/{upcoming}/manage/",
         "/forums/{held}/manage/",
+        "/replication/interest/",
     ],
 }
 # Pages (their URL pattern, query strings aside) that still scroll sideways on a 390 px
@@ -128,7 +147,7 @@ PHONE_SCROLLS_SIDEWAYS: set[str] = set()
 # Forms sent empty, so that their errors show; the summary must link to the fields.
 EMPTY_FORMS: dict[str, list[str]] = {
     "": ["/accounts/request/"],
-    "inovator.diy": ["/innovations/new/"],
+    "inovator.diy": ["/innovations/new/", "/innovations/menggapai-mimpi-sahabat-rimba/kit/"],
     "forum.admin": ["/forums/new/"],
     "kemenpan": ["/accounts/users/invite/"],
 }

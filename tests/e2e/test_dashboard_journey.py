@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from jipp.models import User
-from tests.dashboard.conftest import fresh_figures, make_plan
+from tests.dashboard.conftest import fresh_figures, indicator, make_plan
 from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.crawl import DESKTOP, OVERFLOW, PHONE
 
 
 def test_ministry_follows_a_matrix_cell_to_the_filtered_plan_list(
@@ -43,13 +44,28 @@ def test_ministry_follows_a_matrix_cell_to_the_filtered_plan_list(
         verified={1: approved, 2: approved, 3: approved}, approved_at=approved,
     )  # fmt: skip
     make_plan(emas, "33", "draft", by=bappeda_jateng, dues=future)
+    # A completed plan whose results were verified an hour ago: one reached, one missed.
+    hour_ago = timezone.now() - timedelta(hours=1)
+    done = make_plan(
+        emas, "51", "completed", by=bappeda_jateng, reviewer=ministry, dues=past,
+        verified=dict.fromkeys(range(1, 8), hour_ago), approved_at=approved,
+        completed_at=hour_ago,
+    )  # fmt: skip
+    indicator(done, 1, "decrease", "12", "8", "7.5", "4.1")
+    indicator(done, 2, "increase", "70", "85", "82")
 
     page = new_page()
     login(page, live_server, ministry)
     page.goto(f"{live_server.url}/dashboard/")
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("svg.chart-map a.map-tile")).to_have_count(38)
+    expect(page.locator("#results-heading")).to_be_visible()
+    expect(page.locator("svg[aria-labelledby^='sector-chart']")).to_have_count(1)
+    expect(page.locator("section[aria-labelledby='sector-heading'] table")).to_contain_text("50%")
     assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert page.evaluate(OVERFLOW) is None  # the results' tables fit a phone
+    page.set_viewport_size(DESKTOP)
 
     # Kalimantan Selatan has one approved plan at the trial stage: its cell opens the list.
     page.locator('table.matrix a[href="/replication/plans/?province=63&stage=trial"]').click()

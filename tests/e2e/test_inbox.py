@@ -13,6 +13,7 @@ from innovations.models import Innovation
 from jipp import services
 from jipp.models import Institution, User
 from replication import services as plan_services
+from tests.conftest import indicator_rows
 from tests.e2e.conftest import assert_accessible, login
 from tests.replication.conftest import plan_data
 
@@ -32,7 +33,9 @@ def test_an_officer_reads_a_message_and_an_english_row_in_the_indonesian_inbox(
         "Menggapai Mimpi Sahabat Rimba", innovator=innovator_diy.institution
     )
     adopter = make_institution("Dinas Kehutanan Provinsi Kalimantan Selatan", "63")
-    plan = plan_services.file_plan(by=bappeda_kalsel, data=plan_data(innovation, adopter))
+    plan = plan_services.file_plan(
+        by=bappeda_kalsel, data=plan_data(innovation, adopter), indicators=indicator_rows()
+    )
     plan_services.submit_plan(plan=plan, by=bappeda_kalsel)
     plan_services.approve_plan(plan=plan, by=ministry)
     message, _told = plan_services.post_message(
@@ -75,7 +78,9 @@ def test_a_long_link_in_a_message_wraps_on_a_phone_in_the_inbox_and_on_the_plan(
 ) -> None:
     innovation = make_innovation("Mencerdaskan Si Miskin", innovator=innovator_diy.institution)
     adopter = make_institution("Dinas Pendidikan Provinsi Kalimantan Selatan", "63")
-    plan = plan_services.file_plan(by=bappeda_kalsel, data=plan_data(innovation, adopter))
+    plan = plan_services.file_plan(
+        by=bappeda_kalsel, data=plan_data(innovation, adopter), indicators=indicator_rows()
+    )
     link = "https://drive.example.go.id/d/" + "LaporanIdentifikasi" * 9  # no hyphen to break at
     plan_services.post_message(plan=plan, by=ministry, body=f"Berkasnya di {link}")
     login(page, live_server, bappeda_kalsel)

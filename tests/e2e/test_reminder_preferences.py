@@ -9,6 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from jipp.models import User
 from replication import services, sweep
+from tests.conftest import indicator_rows
 from tests.e2e.conftest import assert_accessible, login
 from tests.replication.conftest import plan_data
 
@@ -24,7 +25,9 @@ def test_an_officer_picks_the_digest_and_sees_who_was_reminded(
     adopter = make_institution("Dinas Kehutanan Provinsi Kalimantan Selatan", "63")
     data = plan_data(make_innovation("Menggapai Mimpi Sahabat Rimba"), adopter)
     soon = {"identification": date.today() + timedelta(days=3)}  # its T-7 is past: catch-up
-    plan = services.file_plan(by=bappeda_kalsel, data=data, stage_due_dates=soon)
+    plan = services.file_plan(
+        by=bappeda_kalsel, data=data, stage_due_dates=soon, indicators=indicator_rows()
+    )
     services.submit_plan(plan=plan, by=bappeda_kalsel)
     services.approve_plan(plan=plan, by=ministry)
     sweep.fire_due_reminders()

@@ -226,7 +226,7 @@ def test_a_held_session_keeps_its_guests(scheduled, forum_admin):
     response = english(forum_admin).post(
         f"/forums/{scheduled.pk}/participants/{guest.pk}/remove/", follow=True
     )
-    assert "only its attendance and outcomes can change now" in response.content.decode()
+    assert "only its attendance, outcomes and materials can change now" in response.content.decode()
     assert Participant.objects.filter(pk=guest.pk).exists()
 
 

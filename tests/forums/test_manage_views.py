@@ -99,7 +99,7 @@ def test_a_stale_edit_form_is_refused(admin_client, make_session, forum_admin, k
 def test_editing_a_held_session_redirects_with_the_reason(admin_client, make_session):
     session = make_session("held")
     response = admin_client.get(f"/forums/{session.pk}/edit/", follow=True)
-    assert "only its attendance and outcomes can change now" in response.content.decode()
+    assert "only its attendance, outcomes and materials can change now" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["anon", "innovator_diy", "bappeda_kalsel", "bappeda_jateng"])

@@ -44,6 +44,7 @@ def test_the_officers_complete_and_submit_the_drafted_plan(
     forum_admin, make_session, rimba, bappeda_kalsel, make_institution
 ):
     from replication import services as plans
+    from tests.conftest import indicator_rows
 
     plan = outcomes.record_outcome(session=make_session("held"), by=forum_admin, innovation=rimba)
     assert ReplicationPlan.objects.editable_by(bappeda_kalsel).filter(pk=plan.pk).exists()
@@ -56,7 +57,12 @@ def test_the_officers_complete_and_submit_the_drafted_plan(
         "budget_source": "apbd",
     }
     plans.update_plan(
-        plan=plan, by=bappeda_kalsel, data=data, stage_due_dates=None, version=plan.version
+        plan=plan,
+        by=bappeda_kalsel,
+        data=data,
+        stage_due_dates=None,
+        version=plan.version,
+        indicators=indicator_rows(),
     )
     assert plans.submit_plan(plan=plan, by=bappeda_kalsel).status == "submitted"
 

@@ -154,7 +154,7 @@ def test_a_closed_session_changes_only_in_attendance_and_outcomes(
     status, forum_admin, make_session, make_innovation, kalsel_office
 ):
     session = make_session(status)
-    message = "only its attendance and outcomes can change now"
+    message = "only its attendance, outcomes and materials can change now"
     with pytest.raises(ValidationError, match=message):
         services.update_session(
             session=session,

@@ -27,10 +27,11 @@ pytestmark = pytest.mark.django_db
 
 LIST_KEYS = {
     "id", "slug", "title", "summary", "url", "innovator", "province", "category", "phase",
-    "launched_year", "kipp_recognition", "kipp_year", "sdgs", "approved_at",
+    "launched_year", "kipp_recognition", "kipp_year", "sdgs", "approved_at", "kit_complete",
 }  # fmt: skip
 DETAIL_KEYS = LIST_KEYS | {
     "problem", "solution", "results", "replication_requirements", "contact_email", "website",
+    "kit",
 }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from innovations import services as innovation_services
 from jipp import services, tasks
 from jipp.models import Institution, Notification, NotificationStatus, Province
 from replication import services as plan_services
+from tests.conftest import indicator_rows
 from tests.forums.conftest import session_data
 from tests.replication.conftest import plan_data
 from tests.support.mail import SmtpServer
@@ -77,6 +78,7 @@ def test_every_user_typed_field_that_reaches_a_subject_stays_on_one_line(
     plan = plan_services.file_plan(
         by=bappeda_kalsel,
         data=plan_data(innovation, adopter, local_name=f"Sahabat Hutan{BREAK}Banua"),
+        indicators=indicator_rows(),
     )
     plan_services.submit_plan(plan=plan, by=bappeda_kalsel)
     plan_services.approve_plan(plan=plan, by=ministry)

@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jipp.models import Institution
 from replication import services, stage_services
 from replication.models import ReplicationPlan
+from replication.result_services import LegalBasis, Measurement, Results
+from tests.conftest import indicator_rows
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -61,10 +63,15 @@ def make_plan(
     """A plan of Kalimantan Selatan: a draft, or submitted, or approved."""
 
     def make(
-        status: str = "draft", *, adopter: Institution | None = None, **changes: Any
+        status: str = "draft",
+        *,
+        adopter: Institution | None = None,
+        with_indicators: bool = True,
+        **changes: Any,
     ) -> ReplicationPlan:
         data = plan_data(sahabat_rimba, adopter or dinas_kehutanan, **changes)
-        plan = services.file_plan(by=bappeda_kalsel, data=data)
+        rows = indicator_rows() if with_indicators else []
+        plan = services.file_plan(by=bappeda_kalsel, data=data, indicators=rows)
         if status in ("submitted", "approved"):
             services.submit_plan(plan=plan, by=bappeda_kalsel)
         if status == "approved":
@@ -84,11 +91,33 @@ def stage(plan: ReplicationPlan, kind: str = "identification"):
     return plan.stages.select_related("plan", "plan__province").get(kind=kind)
 
 
+def results_for(plan: ReplicationPlan, kind: str) -> Results | None:
+    """What the evaluation (every indicator's value) or the institutionalisation carries."""
+    today = plan.province.local_now().date()
+    if kind == "evaluation":
+        return Results(
+            measurements={
+                indicator.pk: Measurement(indicator.target, today)
+                for indicator in plan.indicators.all()
+            }
+        )
+    if kind == "institutionalization":
+        return Results(
+            legal_basis=LegalBasis("pergub", "12 Tahun 2022", today),
+            lessons="Libatkan kelompok tani sejak awal.",
+        )
+    return None
+
+
 def finish(plan: ReplicationPlan, kind: str, officer, *, verify_by=None) -> None:
     """Start and complete a stage with one PDF; verify it too when a reviewer is given."""
     stage_services.start_stage(stage=stage(plan, kind), by=officer)
     stage_services.complete_stage(
-        stage=stage(plan, kind), by=officer, note="Selesai.", evidence_files=[pdf()]
+        stage=stage(plan, kind),
+        by=officer,
+        note="Selesai.",
+        evidence_files=[pdf()],
+        results=results_for(plan, kind),
     )
     if verify_by is not None:
         stage_services.verify_stage(stage=stage(plan, kind), by=verify_by)

@@ -11,6 +11,7 @@ import pytest
 from jipp.models import Role, User
 from replication import services
 from replication.models import STAGE_ORDER, ReplicationPlan, Stage
+from tests.conftest import indicator_rows
 from tests.replication.conftest import plan_data
 
 
@@ -49,7 +50,9 @@ def plan_in(
             start_date=due - timedelta(days=90),
             target_end_date=due + timedelta(days=400),
         )
-        plan = services.file_plan(by=officer, data=data, stage_due_dates=dues)
+        plan = services.file_plan(
+            by=officer, data=data, stage_due_dates=dues, indicators=indicator_rows()
+        )
         if approve:
             services.submit_plan(plan=plan, by=officer)
             services.approve_plan(plan=plan, by=by or ministry)

@@ -48,7 +48,7 @@ def test_the_form_preselects_the_innovation_and_picks_the_adopter_by_name(
     assert sahabat_rimba.title in page and f'value="{sahabat_rimba.slug}"' in page
     assert 'name="adopter"' in page and 'role="combobox"' in page
     assert 'data-hx-get="/pick/institutions/"' in page
-    assert page.count('type="date"') == 9
+    assert page.count('type="date"') == 10  # 2 dates, 7 due dates, a baseline date
 
 
 def test_the_adopter_must_be_an_institution_of_the_plans_province(
@@ -306,7 +306,7 @@ def test_the_public_page_shows_approved_and_completed_plans_only(
     cancelled = make_plan("approved", adopter=make_institution("Dinas D", "63"))
     services.cancel_plan(plan=cancelled, by=ministry, reason="x")
     response = client.get(approved.innovation.get_absolute_url())
-    assert list(response.context["replications"]) == [approved]
+    assert [row.url for row in response.context["replications"]] == [approved.get_case_url()]
     assert "Kalimantan Selatan" in response.content.decode()
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 
 from forums.synthetic import generate_forums
 from innovations.synthetic import generate_innovations
+from replication.synthetic_interest import generate_interest
 from replication.synthetic_plans import generate_plans
 
 # One generator per kind of data, in the order they run: --<kind> N adds N rows of it.
@@ -20,6 +21,7 @@ GENERATORS: dict[str, Callable[..., int]] = {
     "innovations": generate_innovations,
     "plans": generate_plans,  # replication plans with stages, history and reminders
     "forums": generate_forums,  # FRIPP sessions with presentations, participants, history
+    "interest": generate_interest,  # provinces' declared interest in innovations
 }
 
 

@@ -12,8 +12,12 @@ from jipp.demo import USERS
 STEPS = [
     "jipp.demo.seed",
     "innovations.demo.seed",
+    "innovations.demo_kits.seed",
     "replication.demo.seed",
     "forums.demo.seed",
+    "replication.demo_interest.seed",
+    "forums.demo_materials.seed",
+    "innovations.similarity.seed",  # last: every demo innovation is approved by then
 ]
 
 
