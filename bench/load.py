@@ -46,7 +46,7 @@ def accounts_and_work(password: str) -> dict[str, object]:
     from innovations.models import Innovation
     from innovations.synthetic import BROAD_WORD, SELECTIVE_WORD
     from jipp.models import Province, User
-    from replication.models import Stage
+    from replication.models import Indicator, Stage
 
     def account(username: str, role: str, province: Province | None = None) -> User:
         user, _ = User.objects.update_or_create(
@@ -72,10 +72,17 @@ def accounts_and_work(password: str) -> dict[str, object]:
         )
         if not stages:
             continue
+        # The evaluation stage is done with every indicator's achieved value.
+        indicators: dict[int, list[int]] = {}
+        for plan_id, indicator_id in Indicator.objects.filter(
+            plan_id__in=[plan for plan, kind, _ in stages if kind == "evaluation"]
+        ).values_list("plan_id", "id"):
+            indicators.setdefault(plan_id, []).append(indicator_id)
+        work = [(*stage, indicators.get(stage[0], [])) for stage in stages]
         for n in range(OFFICERS_PER_PROVINCE):
             user = account(f"load-officer-{province.code}-{n}", "bappeda", province)
             # Each officer of a province gets half of its stages: they rarely collide.
-            officers.append({"username": user.username, "stages": stages[n::OFFICERS_PER_PROVINCE]})
+            officers.append({"username": user.username, "stages": work[n::OFFICERS_PER_PROVINCE]})
     reviewers = [
         {"username": account(f"load-reviewer-{n}", "ministry").username} for n in range(REVIEWERS)
     ]

@@ -3,7 +3,8 @@
 Three kinds of users, in the proportions of a working day:
 - visitors (6 of 10) browse and search the public registry, forums and figures;
 - Bappeda officers (3 of 10) sign in, open their plans and move stages on: start a
-  stage, complete it with a PDF as evidence;
+  stage, complete it with a PDF as evidence (and the achieved values or the legal basis
+  where the stage asks for them);
 - ministry reviewers (1 of 10) sign in and decide submissions and verify done stages.
 
 Each signed-in user takes its own account and its own work from var/bench/load-work.json
@@ -21,6 +22,7 @@ import os
 import random
 import re
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -149,15 +151,27 @@ class Officer(SignedIn):
         if not self.account.get("stages"):
             return
         stages = self.account["stages"]
-        plan, kind, status = stages.pop(random.randrange(len(stages)))
+        plan, kind, status, indicators = stages.pop(random.randrange(len(stages)))
         base = f"/replication/plans/{plan}/stages/{kind}"
         self.client.get(f"/replication/plans/{plan}/", name="/replication/plans/<id>/")
         if status == "pending":
             self.act(f"{base}/start/", "stage start", {})
+        data = {"note": "Laporan kegiatan terlampir.", "description": "Laporan"}
+        yesterday = (date.today() - timedelta(days=1)).isoformat()  # never a future date
+        if kind == "evaluation":  # every indicator's achieved value, with the decimal comma
+            for indicator in indicators:
+                data |= {f"achieved_{indicator}": "80,5", f"measured_on_{indicator}": yesterday}
+        if kind == "institutionalization":
+            data |= {
+                "legal_basis_kind": "pergub",
+                "legal_basis_number": "12 Tahun 2026",
+                "legal_basis_date": yesterday,
+                "lessons": "Libatkan perangkat daerah pelaksana sejak tahap identifikasi.",
+            }
         self.act(
             f"{base}/complete/",
             "stage complete",
-            {"note": "Laporan kegiatan terlampir.", "description": "Laporan"},
+            data,
             files={"files": ("laporan.pdf", PDF, "application/pdf")},
         )
 

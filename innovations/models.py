@@ -221,6 +221,11 @@ class Innovation(models.Model):
     similar_ids = ArrayField(
         models.IntegerField(), verbose_name=_("similar innovations"), default=list, blank=True
     )
+    # "Provinces that replicate this also replicate": [[innovation id, provinces], ...], best
+    # first, computed in a task when a plan becomes public or stops being (similarity).
+    also_replicated = models.JSONField(
+        _("also replicated"), default=list, blank=True, editable=False
+    )
 
     objects = InnovationQuerySet.as_manager()
 

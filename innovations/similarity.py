@@ -6,6 +6,11 @@ it is approved or changed (innovations.tasks.refresh_similar), and stored best f
 public. `manage.py refresh_similar` computes them for every approved innovation, after a
 bulk load.
 
+"Also replicated" is stored the same way (`Innovation.also_replicated`): a plan becoming
+public (approved) or no longer (cancelled) in a province changes the lists of every
+innovation replicated there, so a task recomputes those (innovations.tasks
+.refresh_also_replicated_in), one short query each, and the page never runs the query.
+
 One computation is one statement over a bounded set of candidates, each found through an
 index, so it stays fast at 100,000 innovations:
 - titles sharing two of the title's words (the GIN index on `title_vector`),
@@ -26,7 +31,6 @@ from typing import Any
 from django.db import connection, transaction
 
 from innovations.models import Innovation, InnovationStatus
-from jipp.cache import remembered
 
 SIMILAR_COUNT = 5
 CANDIDATES = 200  # per kind of candidate: the work per innovation is bounded
@@ -178,8 +182,11 @@ def approved_ids(batch_size: int = 1000, *, missing: bool = False) -> Iterator[l
 
 @transaction.atomic
 def seed() -> list[str]:
-    """The demo story's step (seed_demo): every approved innovation without a list gets one."""
+    """The demo story's step (seed_demo): every approved innovation without a list gets one;
+    the "also replicated" lists are computed again (the story writes its plans directly)."""
     done = sum(refresh_similar(batch) for batch in approved_ids(missing=True))
+    for batch in approved_ids():
+        refresh_also_replicated(batch)  # the same lists again on a second run
     return [f"similar innovations of {done} innovations"] if done else []
 
 
@@ -245,17 +252,59 @@ def _also_replicated_rows(innovation_id: int, count: int) -> list[tuple[int, str
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def also_replicated(innovation: Innovation, count: int = SIMILAR_COUNT) -> list[Innovation]:
-    """Other innovations replicated by the provinces that replicate this one, most
-    provinces first, from approved and completed plans only (the public ones): one query,
-    its answer kept for a minute (jipp.cache)."""
-    rows = remembered(
-        f"also-replicated:{innovation.pk}:{count}",
-        partial(_also_replicated_rows, innovation.pk, count),
-    )
-    found = []
-    for pk, title, slug, provinces in rows:
-        other = Innovation(pk=pk, title=title, slug=slug)
-        other.province_count = provinces  # type: ignore[attr-defined]
-        found.append(other)
-    return found
+def refresh_also_replicated(innovation_ids: Iterable[int]) -> int:
+    """Compute and store what the provinces that replicate each of these also replicate
+    (one query each); return how many have any."""
+    rows = [
+        Innovation(
+            pk=pk,
+            also_replicated=[
+                [other, provinces]
+                for other, _title, _slug, provinces in _also_replicated_rows(pk, SIMILAR_COUNT)
+            ],
+        )
+        for pk in innovation_ids
+    ]
+    Innovation.objects.bulk_update(rows, ["also_replicated"], batch_size=500)
+    return sum(1 for row in rows if row.also_replicated)
+
+
+def replicated_in(province_id: int) -> list[int]:
+    """The innovations with a public plan in the province: whose "also replicated" lists a
+    plan of that province becoming public (or no longer) may change."""
+    from replication.models import ReplicationPlan
+
+    plans = ReplicationPlan.objects.public().filter(province_id=province_id)
+    return sorted(set(plans.values_list("innovation_id", flat=True)))
+
+
+def _queue_province(province_id: int, innovation_id: int) -> None:
+    from innovations.tasks import refresh_also_replicated_in
+
+    refresh_also_replicated_in.delay(province_id, innovation_id)
+
+
+def queue_province_refresh(*, province_id: int, innovation_id: int) -> None:
+    """After the caller's commit: a plan of `innovation_id` in the province became public or
+    stopped being public. robust, like queue_refresh: `manage.py refresh_similar` catches
+    up whatever a Redis outage dropped."""
+    transaction.on_commit(partial(_queue_province, province_id, innovation_id), robust=True)
+
+
+def also_replicated(innovation: Innovation) -> list[Innovation]:
+    """Other innovations replicated by the provinces that replicate this one, most provinces
+    first, from approved and completed plans only: the stored list, read in one query (none
+    when it is empty); only those still public."""
+    stored = {int(pk): int(provinces) for pk, provinces in innovation.also_replicated or []}
+    if not stored:
+        return []
+    found = {
+        row.pk: row
+        for row in Innovation.objects.public().filter(pk__in=stored).only("id", "title", "slug")
+    }
+    ordered = []
+    for pk, provinces in stored.items():
+        if pk in found:
+            found[pk].province_count = provinces  # type: ignore[attr-defined]
+            ordered.append(found[pk])
+    return ordered

@@ -18,3 +18,11 @@ def refresh_similar_innovations(innovation_id: int) -> list[int]:
 def refresh_similar_of(innovation_ids: list[int]) -> int:
     """After an import: the similar innovations of each imported one."""
     return similarity.refresh_similar(innovation_ids)
+
+
+@shared_task
+def refresh_also_replicated_in(province_id: int, innovation_id: int) -> int:
+    """A plan of the innovation in the province became public or stopped being: the lists
+    of every innovation replicated there, and of the innovation itself."""
+    ids = {*similarity.replicated_in(province_id), innovation_id}
+    return similarity.refresh_also_replicated(sorted(ids))

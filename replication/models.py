@@ -224,6 +224,13 @@ class ReplicationPlan(models.Model):
             models.Index(fields=["province", "-created_at", "-id"], name="plan_province_list"),
             models.Index(fields=["innovation", "status"], name="plan_innovation"),
             models.Index(fields=["status", "-created_at"], name="plan_status_list"),
+            # Approved plans of a province, or all of them, by id alone (index-only): the
+            # work counts' joins from stages (stage_done_by_plan) on every signed-in page.
+            models.Index(
+                fields=["province", "id"],
+                name="plan_approved_by_province",
+                condition=Q(status="approved"),
+            ),
             models.Index(
                 fields=["submitted_at"],
                 name="plan_waiting_review",
@@ -315,6 +322,11 @@ class Stage(models.Model):
                 condition=Q(status="done"),
             ),
             models.Index(fields=["status", "due_date"], name="stage_due"),
+            # The work counts on every ministry page (jipp.work): done stages of approved
+            # plans, read from this index and plan_approved_by_province alone.
+            models.Index(
+                fields=["plan", "kind"], name="stage_done_by_plan", condition=Q(status="done")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from innovations import similarity
 from innovations.models import Innovation, InnovationStatus
 from jipp import clock
 from jipp.models import AuditEvent, Institution, User
@@ -368,6 +369,9 @@ def approve_plan(*, plan: ReplicationPlan, by: User, note: str = "") -> Replicat
         note=note.strip(),
     )
     _tell_officers(locked, event, by)
+    similarity.queue_province_refresh(
+        province_id=locked.province_id, innovation_id=locked.innovation_id
+    )
     notices.notify_users(
         notices.innovators_of(locked),
         kind="plan_approved",
@@ -429,6 +433,10 @@ def cancel_plan(*, plan: ReplicationPlan, by: User, reason: str) -> ReplicationP
     locked.save(update_fields=["status", "cancel_reason"])
     reminders.cancel_open(plan=locked)
     interest_services.reopen_for(plan=locked, by=by)  # its interest opens again
+    if previous == PlanStatus.APPROVED:  # no longer public
+        similarity.queue_province_refresh(
+            province_id=locked.province_id, innovation_id=locked.innovation_id
+        )
     event = record_event(
         actor=by,
         action="plan_cancelled",

@@ -76,7 +76,9 @@ def plans_to_decide(user: User) -> QuerySet[ReplicationPlan]:
     order=40,
 )
 def stages_to_verify(user: User) -> QuerySet[Stage]:
-    return listing.stages_to_verify()
+    """The stages that carry no results: those are the next item, so no stage counts twice
+    in the page's total."""
+    return listing.stages_to_verify().exclude(kind__in=RESULT_STAGES)
 
 
 # The kinds of stage that carry a plan's results (DESIGN.md section 8).
@@ -103,11 +105,12 @@ def _result_row(stage: Stage) -> WorkRow:
     label=gettext_lazy("Results waiting for verification"),
     url=lambda user: _review_url("stage"),
     row=_result_row,
+    menu="plan_review",
     order=45,
 )
 def results_to_verify(user: User) -> QuerySet[Stage]:
     """Evaluation and institutionalisation stages done and not yet verified, oldest first:
-    among the stages to verify, those whose verification publishes results."""
+    the stages to verify whose verification publishes results."""
     return listing.stages_to_verify().filter(kind__in=RESULT_STAGES)
 
 

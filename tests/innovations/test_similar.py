@@ -12,7 +12,8 @@ from django.db import transaction
 from innovations import services, similarity
 from innovations.models import Innovation
 from jipp.models import Province
-from replication.models import ReplicationPlan
+from replication import services as replication_services
+from replication.models import Indicator, ReplicationPlan
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,32 @@ def test_an_approval_stores_them_through_a_real_worker(forest, ministry, celery_
     assert wait_for(lambda: stored(older) == [submitted.pk])
 
 
+@pytest.mark.django_db(transaction=True)
+def test_approving_and_cancelling_a_plan_refresh_the_lists_through_a_real_worker(
+    forest, bappeda_kalsel, ministry, celery_worker
+):
+    this, other = forest("Patroli Hutan Desa"), forest("Bank Sampah Warga")
+    plan(this, "63", "approved", bappeda_kalsel)
+    waiting = plan(other, "63", "submitted", bappeda_kalsel)
+    Indicator.objects.create(
+        plan=waiting,
+        name="Indeks Kepuasan Masyarakat",
+        unit="indeks",
+        baseline=70,
+        baseline_date=date(2024, 12, 1),
+        target=80,
+    )
+
+    def also_of(innovation: Innovation) -> list[list[int]]:
+        return Innovation.objects.get(pk=innovation.pk).also_replicated
+
+    replication_services.approve_plan(plan=waiting, by=ministry)
+    assert wait_for(lambda: also_of(this) == [[other.pk, 1]])
+    assert also_of(other) == [[this.pk, 1]]
+    replication_services.cancel_plan(plan=waiting, by=ministry, reason="Anggaran dialihkan.")
+    assert wait_for(lambda: also_of(this) == [])
+
+
 # The page ------------------------------------------------------------------------------------
 
 
@@ -254,15 +281,26 @@ def test_provinces_that_replicate_it_also_replicate_from_public_plans_only(
     plan(drafted, "33", "draft", bappeda_kalsel)
     plan(drafted, "63", "cancelled", bappeda_kalsel)
     plan(hidden, "63", "approved", bappeda_kalsel)
-    with django_assert_num_queries(1):
+    assert similarity.refresh_also_replicated([this.pk]) == 1
+    this.refresh_from_db()
+    with django_assert_num_queries(1):  # the stored list, read: the page never counts plans
         also = similarity.also_replicated(this)
     assert [(i.title, i.province_count) for i in also] == [(both.title, 2), (one.title, 1)]
+
+
+def test_nothing_also_replicated_costs_no_query(forest, django_assert_num_queries):
+    this = forest("Patroli Hutan Desa")
+    similarity.refresh_also_replicated([this.pk])
+    this.refresh_from_db()
+    with django_assert_num_queries(0):
+        assert similarity.also_replicated(this) == []
 
 
 def test_the_page_lists_what_they_also_replicate(client, forest, bappeda_kalsel):
     this, other = forest("Patroli Hutan Desa"), forest("Bank Sampah Warga")
     plan(this, "63", "approved", bappeda_kalsel)
     plan(other, "63", "completed", bappeda_kalsel)
+    similarity.refresh_also_replicated([this.pk])
     page = client.get(this.get_absolute_url()).content.decode()
     assert 'id="also-heading"' in page and other.get_absolute_url() in page
 

@@ -10,8 +10,9 @@ from innovations import similarity
 
 class Command(BaseCommand):
     help = (
-        "Compute the similar innovations of every approved innovation, in batches "
-        "(after a bulk load or an import; approvals and updates do it by themselves)."
+        "Compute the similar innovations of every approved innovation, and what the provinces "
+        "replicating it also replicate, in batches (after a bulk load or an import; "
+        "approvals, updates and plan decisions do it by themselves)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         done = found = 0
         for batch in similarity.approved_ids(batch_size=max(1, batch_size), missing=missing):
             found += similarity.refresh_similar(batch)
+            similarity.refresh_also_replicated(batch)
             done += len(batch)
             self.stdout.write(f"similar innovations: {done} in {time.monotonic() - began:.1f} s")
         self.stdout.write(
