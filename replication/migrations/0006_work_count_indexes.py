@@ -5,22 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forums', '0003_second_round'),
-        ('innovations', '0011_also_replicated'),
-        ('jipp', '0009_export_queued_at'),
-        ('replication', '0005_plan_public_province'),
+        ("forums", "0003_second_round"),
+        ("innovations", "0011_also_replicated"),
+        ("jipp", "0009_export_queued_at"),
+        ("replication", "0005_plan_public_province"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='replicationplan',
-            index=models.Index(condition=models.Q(('status', 'approved')), fields=['province', 'id'], name='plan_approved_by_province'),
+            model_name="replicationplan",
+            index=models.Index(
+                condition=models.Q(("status", "approved")),
+                fields=["province", "id"],
+                name="plan_approved_by_province",
+            ),
         ),
         migrations.AddIndex(
-            model_name='stage',
-            index=models.Index(condition=models.Q(('status', 'done')), fields=['plan', 'kind'], name='stage_done_by_plan'),
+            model_name="stage",
+            index=models.Index(
+                condition=models.Q(("status", "done")),
+                fields=["plan", "kind"],
+                name="stage_done_by_plan",
+            ),
         ),
     ]
