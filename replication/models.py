@@ -40,6 +40,15 @@ from replication.results import (
     IndicatorChangeRequest,
     LegalBasisKind,
 )
+from replication.rollups import (
+    RollupCancel,
+    RollupDue,
+    RollupInterest,
+    RollupMoment,
+    RollupPlan,
+    RollupResult,
+    RollupResultPart,
+)
 from replication.uploads import evidence_path
 
 __all__ = [
@@ -61,6 +70,13 @@ __all__ = [
     "PlanStatus",
     "ReminderKind",
     "ReminderStatus",
+    "RollupCancel",
+    "RollupDue",
+    "RollupInterest",
+    "RollupMoment",
+    "RollupPlan",
+    "RollupResult",
+    "RollupResultPart",
     "StageKind",
     "StageStatus",
 ]

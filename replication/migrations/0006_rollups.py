@@ -1,0 +1,181 @@
+"""The dashboards' rollups (issue 19): tables, the triggers that keep them, a backfill."""
+
+from django.db import migrations, models
+
+from replication import rollup_sql
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("replication", "0005_plan_public_province"),
+        ("innovations", "0010_kit_reserved_slug"),
+        ("jipp", "0009_export_queued_at"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="RollupCancel",
+            fields=[
+                ("plan_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("province_id", models.IntegerField()),
+                ("at", models.DateTimeField()),
+            ],
+            options={
+                "db_table": "replication_rollup_cancel",
+            },
+        ),
+        migrations.CreateModel(
+            name="RollupDue",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "province_id",
+                        "due_date",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("province_id", models.IntegerField()),
+                ("due_date", models.DateField()),
+                ("n", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_due",
+            },
+        ),
+        migrations.CreateModel(
+            name="RollupMoment",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "zone",
+                        "what",
+                        "month",
+                        "province_id",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("zone", models.SmallIntegerField()),
+                ("what", models.CharField(max_length=24)),
+                ("month", models.DateField()),
+                ("province_id", models.IntegerField()),
+                ("n", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_moment",
+            },
+        ),
+        migrations.CreateModel(
+            name="RollupPlan",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "province_id",
+                        "status",
+                        "current_stage",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("province_id", models.IntegerField()),
+                ("status", models.CharField(max_length=16)),
+                ("current_stage", models.CharField(max_length=24)),
+                ("n", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_plan",
+            },
+        ),
+        migrations.CreateModel(
+            name="RollupResult",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "zone",
+                        "month",
+                        "province_id",
+                        "category_id",
+                        "sdg_goal",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("zone", models.SmallIntegerField()),
+                ("month", models.DateField()),
+                ("province_id", models.IntegerField()),
+                ("category_id", models.IntegerField()),
+                ("sdg_goal", models.IntegerField()),
+                ("verified", models.IntegerField(default=0)),
+                ("reached", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_result",
+            },
+        ),
+        migrations.CreateModel(
+            name="RollupResultPart",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "plan_id",
+                        "sdg_goal",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("plan_id", models.BigIntegerField()),
+                ("sdg_goal", models.IntegerField()),
+                ("province_id", models.IntegerField()),
+                ("category_id", models.IntegerField()),
+                ("verified_at", models.DateTimeField(null=True)),
+                ("verified", models.IntegerField(default=0)),
+                ("reached", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_result_part",
+            },
+        ),
+        migrations.CreateModel(
+            name="RollupInterest",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "innovation_id",
+                        "province_id",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("innovation_id", models.BigIntegerField()),
+                ("province_id", models.IntegerField()),
+                ("n", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_interest",
+                "indexes": [models.Index(fields=["province_id"], name="rollup_interest_province")],
+            },
+        ),
+        migrations.RunSQL(rollup_sql.INDEXES, rollup_sql.DROP_INDEXES),
+        migrations.RunSQL(rollup_sql.FUNCTIONS + rollup_sql.TRIGGERS, rollup_sql.DROP),
+        migrations.RunSQL(rollup_sql.REBUILD, migrations.RunSQL.noop),
+    ]

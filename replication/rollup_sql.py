@@ -1,0 +1,584 @@
+"""The SQL that keeps the rollups of replication/rollups.py: PostgreSQL functions and
+triggers (so every write path keeps them: services, the admin, bulk_create, COPY), and the
+queries that compute them from the live rows (the backfill, `rebuild_rollups`, and the
+`check_data` comparison).
+
+Buckets are local calendar months in each of Indonesia's three UTC offsets (7 WIB, 8 WITA,
+9 WIT; Asia/Pontianak is WIB): a dashboard period is a year or a quarter in one zone, so it
+is a whole number of its zone's months, and any period's figure is a sum over at most 12
+months x 38 provinces; "by the end of the period" is a sum over the months before it.
+Every timestamp is written to the three zones' buckets (three rows per change).
+
+Deltas are applied row by row with upserts; what a figure reads from several tables (the
+results of a plan, the moment a plan counts as cancelled) is kept per plan in a memo table
+and recomputed for that plan on every change, its old contribution taken off first.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+ZONES = {7: "Asia/Jakarta", 8: "Asia/Makassar", 9: "Asia/Jayapura"}
+ZONE_OF = {
+    "Asia/Jakarta": 7,
+    "Asia/Pontianak": 7,
+    "Asia/Makassar": 8,
+    "Asia/Jayapura": 9,
+}
+# The bucket of a verified indicator whose evaluation stage has no verified_at: counted in
+# the totals, in no period.
+NO_MONTH = "0001-01-01"
+
+# Moments counted per month (RollupMoment.what).
+EVENT_ACTIONS = ("plan_approved", "stage_verified", "due_date_accepted")
+APPROVED, COMPLETED, APPROVED_COMPLETED = "approved", "completed", "approved_completed"
+VERIFIED, CANCELLED = "verified", "cancelled"
+
+TABLES = [
+    "replication_rollup_plan",
+    "replication_rollup_moment",
+    "replication_rollup_due",
+    "replication_rollup_result",
+    "replication_rollup_result_part",
+    "replication_rollup_cancel",
+    "replication_rollup_interest",
+]
+
+ZONE_VALUES = "(VALUES " + ", ".join(f"({o}, '{z}')" for o, z in ZONES.items()) + ")"
+PLAN_CT = (
+    "(SELECT id FROM django_content_type "
+    "WHERE app_label = 'replication' AND model = 'replicationplan')"
+)
+STAGE_CT = (
+    "(SELECT id FROM django_content_type WHERE app_label = 'replication' AND model = 'stage')"
+)
+REACHED = (
+    "((i.direction = 'increase' AND i.achieved >= i.target) "
+    "OR (i.direction = 'decrease' AND i.achieved <= i.target))"
+)
+
+FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION rollup_moment_add(p_at timestamptz, p_province bigint,
+                                             p_what text, p_n integer) RETURNS void AS $$
+BEGIN
+    IF p_at IS NULL OR p_n = 0 THEN RETURN; END IF;
+    INSERT INTO replication_rollup_moment AS r (zone, what, month, province_id, n)
+    SELECT z.o, p_what, date_trunc('month', p_at AT TIME ZONE z.name)::date,
+           COALESCE(p_province, 0), p_n
+    FROM {ZONE_VALUES} AS z(o, name)
+    ON CONFLICT (zone, what, month, province_id) DO UPDATE SET n = r.n + EXCLUDED.n;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_plan_add(p_province bigint, p_status text, p_stage text,
+                                           p_n integer) RETURNS void AS $$
+BEGIN
+    INSERT INTO replication_rollup_plan AS r (province_id, status, current_stage, n)
+    VALUES (p_province, p_status, p_stage, p_n)
+    ON CONFLICT (province_id, status, current_stage) DO UPDATE SET n = r.n + EXCLUDED.n;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_due_add(p_province bigint, p_due date, p_n integer)
+RETURNS void AS $$
+BEGIN
+    INSERT INTO replication_rollup_due AS r (province_id, due_date, n)
+    VALUES (p_province, p_due, p_n)
+    ON CONFLICT (province_id, due_date) DO UPDATE SET n = r.n + EXCLUDED.n;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_interest_add(p_innovation bigint, p_province bigint,
+                                               p_n integer) RETURNS void AS $$
+BEGIN
+    INSERT INTO replication_rollup_interest AS r (innovation_id, province_id, n)
+    VALUES (p_innovation, p_province, p_n)
+    ON CONFLICT (innovation_id, province_id) DO UPDATE SET n = r.n + EXCLUDED.n;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_result_add(p_at timestamptz, p_province bigint,
+                                             p_category bigint, p_goal bigint,
+                                             p_verified integer, p_reached integer)
+RETURNS void AS $$
+BEGIN
+    INSERT INTO replication_rollup_result AS r
+        (zone, month, province_id, category_id, sdg_goal, verified, reached)
+    SELECT z.o,
+           COALESCE(date_trunc('month', p_at AT TIME ZONE z.name)::date, DATE '{NO_MONTH}'),
+           p_province, p_category, p_goal, p_verified, p_reached
+    FROM {ZONE_VALUES} AS z(o, name)
+    ON CONFLICT (zone, month, province_id, category_id, sdg_goal) DO UPDATE
+        SET verified = r.verified + EXCLUDED.verified, reached = r.reached + EXCLUDED.reached;
+END $$ LANGUAGE plpgsql;
+
+-- The moment a cancelled plan stops counting as approved: its approval and its first
+-- plan_cancelled event both before it (figures._cancelled_before).
+CREATE OR REPLACE FUNCTION rollup_refresh_cancel(p_plan bigint) RETURNS void AS $$
+DECLARE
+    old_province bigint;
+    old_at timestamptz;
+    new_province bigint;
+    new_at timestamptz;
+BEGIN
+    DELETE FROM replication_rollup_cancel WHERE plan_id = p_plan
+    RETURNING province_id, at INTO old_province, old_at;
+    IF FOUND THEN
+        PERFORM rollup_moment_add(old_at, old_province, '{CANCELLED}', -1);
+    END IF;
+    SELECT pl.province_id, GREATEST(pl.approved_at, MIN(e.created_at))
+      INTO new_province, new_at
+      FROM replication_replicationplan pl
+      JOIN jipp_auditevent e ON e.target_type_id = {PLAN_CT} AND e.target_id = pl.id
+                            AND e.action = 'plan_cancelled'
+     WHERE pl.id = p_plan AND pl.status = 'cancelled' AND pl.approved_at IS NOT NULL
+     GROUP BY pl.province_id, pl.approved_at;
+    IF FOUND THEN
+        INSERT INTO replication_rollup_cancel (plan_id, province_id, at)
+        VALUES (p_plan, new_province, new_at);
+        PERFORM rollup_moment_add(new_at, new_province, '{CANCELLED}', 1);
+    END IF;
+END $$ LANGUAGE plpgsql;
+
+-- A plan's verified indicators (figures.verified_indicators), by SDG goal.
+CREATE OR REPLACE FUNCTION rollup_refresh_results(p_plan bigint) RETURNS void AS $$
+DECLARE
+    part record;
+BEGIN
+    FOR part IN DELETE FROM replication_rollup_result_part WHERE plan_id = p_plan
+                RETURNING verified_at, province_id, category_id, sdg_goal, verified, reached
+    LOOP
+        PERFORM rollup_result_add(part.verified_at, part.province_id, part.category_id,
+                                  part.sdg_goal, -part.verified, -part.reached);
+    END LOOP;
+    FOR part IN
+        SELECT i.plan_id AS plan_id, COALESCE(i.sdg_goal, 0) AS sdg_goal,
+               pl.province_id AS province_id, COALESCE(inv.category_id, 0) AS category_id,
+               st.verified_at AS verified_at, COUNT(*) AS verified,
+               COUNT(*) FILTER (WHERE {REACHED}) AS reached
+          FROM replication_indicator i
+          JOIN replication_replicationplan pl ON pl.id = i.plan_id
+          JOIN replication_stage st ON st.plan_id = pl.id AND st.kind = 'evaluation'
+                                   AND st.status = 'verified'
+          JOIN innovations_innovation inv ON inv.id = pl.innovation_id
+         WHERE i.plan_id = p_plan AND i.achieved IS NOT NULL
+           AND pl.status IN ('approved', 'completed')
+         GROUP BY 1, 2, 3, 4, 5
+    LOOP
+        INSERT INTO replication_rollup_result_part
+            (plan_id, sdg_goal, province_id, category_id, verified_at, verified, reached)
+        VALUES (part.plan_id, part.sdg_goal, part.province_id, part.category_id,
+                part.verified_at, part.verified, part.reached);
+        PERFORM rollup_result_add(part.verified_at, part.province_id, part.category_id,
+                                  part.sdg_goal, part.verified::integer,
+                                  part.reached::integer);
+    END LOOP;
+END $$ LANGUAGE plpgsql;
+
+-- The province an event of EVENT_ACTIONS counts for (0: nationally only).
+CREATE OR REPLACE FUNCTION rollup_event_province(p_action text, p_type bigint,
+                                                 p_target bigint) RETURNS bigint AS $$
+DECLARE
+    found_province bigint;
+BEGIN
+    IF p_action = 'plan_approved' AND p_type = {PLAN_CT} THEN
+        SELECT province_id INTO found_province FROM replication_replicationplan
+         WHERE id = p_target;
+    ELSIF p_action <> 'plan_approved' AND p_type = {STAGE_CT} THEN
+        SELECT pl.province_id INTO found_province
+          FROM replication_stage st JOIN replication_replicationplan pl ON pl.id = st.plan_id
+         WHERE st.id = p_target;
+    END IF;
+    RETURN COALESCE(found_province, 0);
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_event_apply(p_action text, p_type bigint, p_target bigint,
+                                              p_at timestamptz, p_n integer)
+RETURNS void AS $$
+BEGIN
+    IF p_action IN {EVENT_ACTIONS} THEN
+        IF p_type IN ({PLAN_CT}, {STAGE_CT}) THEN
+            PERFORM rollup_moment_add(
+                p_at, rollup_event_province(p_action, p_type, p_target), p_action, p_n);
+        END IF;
+    ELSIF p_action = 'plan_cancelled' AND p_type = {PLAN_CT} THEN
+        PERFORM rollup_refresh_cancel(p_target);
+    END IF;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_on_event() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM rollup_event_apply(OLD.action, OLD.target_type_id, OLD.target_id,
+                                   OLD.created_at, -1);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        PERFORM rollup_event_apply(NEW.action, NEW.target_type_id, NEW.target_id,
+                                   NEW.created_at, 1);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+-- What a plan row adds on its own: its status cell, its moments; and, through its status
+-- and province, its open stages' due dates and its stages' verification moments.
+CREATE OR REPLACE FUNCTION rollup_plan_apply(p_plan replication_replicationplan,
+                                             p_n integer, p_stages boolean)
+RETURNS void AS $$
+DECLARE
+    st record;
+BEGIN
+    PERFORM rollup_plan_add(p_plan.province_id, p_plan.status, p_plan.current_stage, p_n);
+    PERFORM rollup_moment_add(p_plan.approved_at, p_plan.province_id, '{APPROVED}', p_n);
+    PERFORM rollup_moment_add(p_plan.completed_at, p_plan.province_id, '{COMPLETED}', p_n);
+    IF p_plan.approved_at IS NOT NULL THEN
+        PERFORM rollup_moment_add(GREATEST(p_plan.approved_at, p_plan.completed_at),
+                                  p_plan.province_id, '{APPROVED_COMPLETED}',
+                                  CASE WHEN p_plan.completed_at IS NULL THEN 0 ELSE p_n END);
+    END IF;
+    IF p_stages THEN
+        FOR st IN SELECT * FROM replication_stage WHERE plan_id = p_plan.id LOOP
+            PERFORM rollup_moment_add(st.verified_at, p_plan.province_id, '{VERIFIED}', p_n);
+            IF p_plan.status = 'approved' AND st.status IN ('pending', 'in_progress') THEN
+                PERFORM rollup_due_add(p_plan.province_id, st.due_date, p_n);
+            END IF;
+        END LOOP;
+    END IF;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_on_plan() RETURNS trigger AS $$
+DECLARE
+    moved boolean := false;
+    ev record;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF (OLD.province_id, OLD.status, OLD.current_stage, OLD.approved_at,
+            OLD.completed_at, OLD.innovation_id)
+           IS NOT DISTINCT FROM
+           (NEW.province_id, NEW.status, NEW.current_stage, NEW.approved_at,
+            NEW.completed_at, NEW.innovation_id) THEN
+            RETURN NULL;
+        END IF;
+        moved := OLD.province_id <> NEW.province_id;
+        PERFORM rollup_plan_apply(OLD, -1, moved OR OLD.status <> NEW.status);
+        PERFORM rollup_plan_apply(NEW, 1, moved OR OLD.status <> NEW.status);
+        IF moved THEN
+            -- The plan's events count for its province: move them with it.
+            FOR ev IN SELECT e.action, e.created_at FROM jipp_auditevent e
+                       WHERE (e.target_type_id = {PLAN_CT} AND e.target_id = NEW.id
+                              AND e.action = 'plan_approved')
+                          OR (e.target_type_id = {STAGE_CT} AND e.action <> 'plan_approved'
+                              AND e.action IN {EVENT_ACTIONS}
+                              AND e.target_id IN (SELECT id FROM replication_stage
+                                                   WHERE plan_id = NEW.id)) LOOP
+                PERFORM rollup_moment_add(ev.created_at, OLD.province_id, ev.action, -1);
+                PERFORM rollup_moment_add(ev.created_at, NEW.province_id, ev.action, 1);
+            END LOOP;
+        END IF;
+    ELSIF TG_OP = 'INSERT' THEN
+        PERFORM rollup_plan_apply(NEW, 1, true);
+    ELSE
+        PERFORM rollup_plan_apply(OLD, -1, true);
+    END IF;
+    IF TG_OP <> 'UPDATE' OR moved OR OLD.status <> NEW.status
+       OR OLD.approved_at IS DISTINCT FROM NEW.approved_at THEN
+        PERFORM rollup_refresh_cancel(COALESCE(NEW.id, OLD.id));
+    END IF;
+    IF TG_OP <> 'UPDATE' OR moved OR OLD.status <> NEW.status
+       OR OLD.innovation_id <> NEW.innovation_id THEN
+        PERFORM rollup_refresh_results(COALESCE(NEW.id, OLD.id));
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_stage_apply(p_stage replication_stage, p_n integer)
+RETURNS void AS $$
+DECLARE
+    pl record;
+BEGIN
+    SELECT province_id, status INTO pl FROM replication_replicationplan
+     WHERE id = p_stage.plan_id;
+    IF NOT FOUND THEN RETURN; END IF;  -- deleted with its plan: the plan took it off
+    PERFORM rollup_moment_add(p_stage.verified_at, pl.province_id, '{VERIFIED}', p_n);
+    IF pl.status = 'approved' AND p_stage.status IN ('pending', 'in_progress') THEN
+        PERFORM rollup_due_add(pl.province_id, p_stage.due_date, p_n);
+    END IF;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_on_stage() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF (OLD.plan_id, OLD.kind, OLD.status, OLD.due_date, OLD.verified_at)
+           IS NOT DISTINCT FROM
+           (NEW.plan_id, NEW.kind, NEW.status, NEW.due_date, NEW.verified_at) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM rollup_stage_apply(OLD, -1);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        PERFORM rollup_stage_apply(NEW, 1);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.kind = 'evaluation' THEN
+        PERFORM rollup_refresh_results(OLD.plan_id);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.kind = 'evaluation'
+       AND (TG_OP = 'INSERT' OR NEW.plan_id <> OLD.plan_id OR OLD.kind <> 'evaluation') THEN
+        PERFORM rollup_refresh_results(NEW.plan_id);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_on_indicator() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF (OLD.plan_id, OLD.direction, OLD.target, OLD.achieved, OLD.sdg_goal)
+           IS NOT DISTINCT FROM
+           (NEW.plan_id, NEW.direction, NEW.target, NEW.achieved, NEW.sdg_goal) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM rollup_refresh_results(OLD.plan_id);
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.plan_id <> OLD.plan_id) THEN
+        PERFORM rollup_refresh_results(NEW.plan_id);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_on_innovation() RETURNS trigger AS $$
+DECLARE
+    v_plan bigint;
+BEGIN
+    IF OLD.category_id IS NOT DISTINCT FROM NEW.category_id THEN RETURN NULL; END IF;
+    FOR v_plan IN SELECT DISTINCT part.plan_id FROM replication_rollup_result_part part
+                     JOIN replication_replicationplan pl ON pl.id = part.plan_id
+                    WHERE pl.innovation_id = NEW.id LOOP
+        PERFORM rollup_refresh_results(v_plan);
+    END LOOP;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_on_interest() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'open' THEN
+        PERFORM rollup_interest_add(OLD.innovation_id, OLD.province_id, -1);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'open' THEN
+        PERFORM rollup_interest_add(NEW.innovation_id, NEW.province_id, 1);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+"""  # noqa: S608
+
+TRIGGERS = """
+CREATE TRIGGER rollup_plan AFTER INSERT OR UPDATE OR DELETE ON replication_replicationplan
+    FOR EACH ROW EXECUTE FUNCTION rollup_on_plan();
+CREATE TRIGGER rollup_stage AFTER INSERT OR UPDATE OR DELETE ON replication_stage
+    FOR EACH ROW EXECUTE FUNCTION rollup_on_stage();
+CREATE TRIGGER rollup_indicator AFTER INSERT OR UPDATE OR DELETE ON replication_indicator
+    FOR EACH ROW EXECUTE FUNCTION rollup_on_indicator();
+CREATE TRIGGER rollup_innovation AFTER UPDATE OF category_id ON innovations_innovation
+    FOR EACH ROW EXECUTE FUNCTION rollup_on_innovation();
+CREATE TRIGGER rollup_interest AFTER INSERT OR UPDATE OR DELETE ON replication_interest
+    FOR EACH ROW EXECUTE FUNCTION rollup_on_interest();
+CREATE TRIGGER rollup_event_insert AFTER INSERT ON jipp_auditevent
+    FOR EACH ROW WHEN (NEW.action IN
+        ('plan_approved', 'stage_verified', 'due_date_accepted', 'plan_cancelled'))
+    EXECUTE FUNCTION rollup_on_event();
+CREATE TRIGGER rollup_event_change AFTER UPDATE OR DELETE ON jipp_auditevent
+    FOR EACH ROW EXECUTE FUNCTION rollup_on_event();
+"""
+
+TRIGGER_TABLES = {
+    "rollup_plan": "replication_replicationplan",
+    "rollup_stage": "replication_stage",
+    "rollup_indicator": "replication_indicator",
+    "rollup_innovation": "innovations_innovation",
+    "rollup_interest": "replication_interest",
+    "rollup_event_insert": "jipp_auditevent",
+    "rollup_event_change": "jipp_auditevent",
+}
+
+DROP = (
+    "\n".join(
+        f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table in TRIGGER_TABLES.items()
+    )
+    + """
+DROP FUNCTION IF EXISTS rollup_on_plan, rollup_on_stage, rollup_on_indicator,
+    rollup_on_innovation, rollup_on_interest, rollup_on_event, rollup_plan_apply,
+    rollup_stage_apply, rollup_event_apply, rollup_event_province, rollup_refresh_results,
+    rollup_refresh_cancel, rollup_result_add, rollup_interest_add, rollup_due_add,
+    rollup_plan_add, rollup_moment_add;
+"""
+)
+
+# Partial indexes for the few rows after a moment (the state "now", within this month).
+INDEXES = """
+CREATE INDEX IF NOT EXISTS rollup_plan_approved_at ON replication_replicationplan (approved_at)
+    WHERE approved_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS rollup_plan_completed_at
+    ON replication_replicationplan (completed_at) WHERE completed_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS rollup_stage_verified_at ON replication_stage (verified_at)
+    WHERE verified_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS rollup_cancel_at ON replication_rollup_cancel (at);
+"""
+DROP_INDEXES = """
+DROP INDEX IF EXISTS rollup_plan_approved_at;
+DROP INDEX IF EXISTS rollup_plan_completed_at;
+DROP INDEX IF EXISTS rollup_stage_verified_at;
+"""
+
+# -- the live aggregates: what each rollup must hold ------------------------------------------
+
+LIVE_CANCEL = f"""
+SELECT pl.id, pl.province_id, GREATEST(pl.approved_at, MIN(e.created_at))
+  FROM replication_replicationplan pl
+  JOIN jipp_auditevent e ON e.target_type_id = {PLAN_CT} AND e.target_id = pl.id
+                        AND e.action = 'plan_cancelled'
+ WHERE pl.status = 'cancelled' AND pl.approved_at IS NOT NULL
+ GROUP BY pl.id
+"""  # noqa: S608
+
+LIVE_PLAN = """
+SELECT province_id, status, current_stage, COUNT(*) FROM replication_replicationplan
+ GROUP BY 1, 2, 3
+"""
+
+LIVE_MOMENT = f"""
+WITH moments(at, province_id, what) AS (
+    SELECT approved_at, province_id, '{APPROVED}' FROM replication_replicationplan
+     WHERE approved_at IS NOT NULL
+    UNION ALL
+    SELECT completed_at, province_id, '{COMPLETED}' FROM replication_replicationplan
+     WHERE completed_at IS NOT NULL
+    UNION ALL
+    SELECT GREATEST(approved_at, completed_at), province_id, '{APPROVED_COMPLETED}'
+      FROM replication_replicationplan
+     WHERE approved_at IS NOT NULL AND completed_at IS NOT NULL
+    UNION ALL
+    SELECT st.verified_at, pl.province_id, '{VERIFIED}'
+      FROM replication_stage st JOIN replication_replicationplan pl ON pl.id = st.plan_id
+     WHERE st.verified_at IS NOT NULL
+    UNION ALL
+    SELECT c.at, c.province_id, '{CANCELLED}' FROM ({LIVE_CANCEL}) AS c(plan_id, province_id, at)
+    UNION ALL
+    SELECT e.created_at,
+           COALESCE(CASE WHEN e.action = 'plan_approved' THEN
+                             CASE WHEN e.target_type_id = {PLAN_CT} THEN pl.province_id END
+                         WHEN e.target_type_id = {STAGE_CT} THEN spl.province_id END, 0),
+           e.action
+      FROM jipp_auditevent e
+      LEFT JOIN replication_replicationplan pl ON pl.id = e.target_id
+      LEFT JOIN replication_stage st ON st.id = e.target_id
+      LEFT JOIN replication_replicationplan spl ON spl.id = st.plan_id
+     WHERE e.action IN {EVENT_ACTIONS} AND e.target_type_id IN ({PLAN_CT}, {STAGE_CT})
+)
+SELECT z.o, m.what, date_trunc('month', m.at AT TIME ZONE z.name)::date, m.province_id,
+       COUNT(*)
+  FROM moments m CROSS JOIN {ZONE_VALUES} AS z(o, name)
+ GROUP BY 1, 2, 3, 4
+"""  # noqa: S608
+
+LIVE_DUE = """
+SELECT pl.province_id, st.due_date, COUNT(*)
+  FROM replication_stage st JOIN replication_replicationplan pl ON pl.id = st.plan_id
+ WHERE pl.status = 'approved' AND st.status IN ('pending', 'in_progress')
+ GROUP BY 1, 2
+"""
+
+LIVE_RESULT_PART = f"""
+SELECT i.plan_id, COALESCE(i.sdg_goal, 0), pl.province_id, COALESCE(inv.category_id, 0),
+       st.verified_at, COUNT(*), COUNT(*) FILTER (WHERE {REACHED})
+  FROM replication_indicator i
+  JOIN replication_replicationplan pl ON pl.id = i.plan_id
+  JOIN replication_stage st ON st.plan_id = pl.id AND st.kind = 'evaluation'
+                           AND st.status = 'verified'
+  JOIN innovations_innovation inv ON inv.id = pl.innovation_id
+ WHERE i.achieved IS NOT NULL AND pl.status IN ('approved', 'completed')
+ GROUP BY 1, 2, 3, 4, 5
+"""  # noqa: S608
+
+LIVE_RESULT = f"""
+SELECT z.o,
+       COALESCE(date_trunc('month', p.verified_at AT TIME ZONE z.name)::date,
+                DATE '{NO_MONTH}'),
+       p.province_id, p.category_id, p.sdg_goal, SUM(p.verified), SUM(p.reached)
+  FROM ({LIVE_RESULT_PART})
+       AS p(plan_id, sdg_goal, province_id, category_id, verified_at, verified, reached)
+ CROSS JOIN {ZONE_VALUES} AS z(o, name)
+ GROUP BY 1, 2, 3, 4, 5
+"""  # noqa: S608
+
+LIVE_INTEREST = """
+SELECT innovation_id, province_id, COUNT(*) FROM replication_interest
+ WHERE status = 'open' GROUP BY 1, 2
+"""
+
+# (table, its columns, the live query, the count columns: rows where all are 0 are empty)
+LIVE = [
+    (
+        "replication_rollup_plan",
+        "province_id, status, current_stage, n",
+        LIVE_PLAN,
+        ["n"],
+    ),
+    (
+        "replication_rollup_moment",
+        "zone, what, month, province_id, n",
+        LIVE_MOMENT,
+        ["n"],
+    ),
+    ("replication_rollup_due", "province_id, due_date, n", LIVE_DUE, ["n"]),
+    (
+        "replication_rollup_cancel",
+        "plan_id, province_id, at",
+        LIVE_CANCEL,
+        [],
+    ),
+    (
+        "replication_rollup_result_part",
+        "plan_id, sdg_goal, province_id, category_id, verified_at, verified, reached",
+        LIVE_RESULT_PART,
+        [],
+    ),
+    (
+        "replication_rollup_result",
+        "zone, month, province_id, category_id, sdg_goal, verified, reached",
+        LIVE_RESULT,
+        ["verified", "reached"],
+    ),
+    (
+        "replication_rollup_interest",
+        "innovation_id, province_id, n",
+        LIVE_INTEREST,
+        ["n"],
+    ),
+]
+
+REBUILD = (
+    "TRUNCATE "
+    + ", ".join(TABLES)
+    + ";\n"
+    + "".join(f"INSERT INTO {table} ({columns}) {query};\n" for table, columns, query, _ in LIVE)
+)
+
+
+def rebuild() -> None:
+    """Every rollup computed again from the live rows (call inside a transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(REBUILD)
+
+
+def drift(limit: int = 20) -> list[str]:
+    """The rows where a rollup differs from its live aggregate, described."""
+    problems = []
+    with connection.cursor() as cursor:
+        for table, columns, query, counts in LIVE:
+            nonzero = " OR ".join(f"{name} <> 0" for name in counts) or "true"
+            stored = f"SELECT {columns} FROM {table} WHERE {nonzero}"  # noqa: S608
+            for label, first, second in (
+                ("stored, not live", stored, query),
+                ("live, not stored", query, stored),
+            ):
+                cursor.execute(f"({first}) EXCEPT ALL ({second}) LIMIT {limit}")
+                for row in cursor.fetchall():
+                    problems.append(f"{table}: {label}: {row}")
+    return problems

@@ -1,0 +1,132 @@
+"""Rollups: the dashboards' counts, kept by PostgreSQL in the transaction of every change.
+
+The tables are written only by the triggers of replication/rollup_sql.py (created by the
+migration 0006_rollups, which also backfills them) and by `rebuild_rollups` after a bulk
+load; Python only reads them (replication.dashboard.figures). `check_data` asserts that
+each equals its live aggregate.
+
+Provinces and categories are plain integers (0: none), not foreign keys: the counts must
+never block a delete nor cascade.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class ReadOnly(models.Model):
+    """Written by PostgreSQL alone."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        fields = self._meta.concrete_fields
+        return ", ".join(f"{field.name}={getattr(self, field.attname)}" for field in fields)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError(f"{type(self).__name__} is kept by PostgreSQL triggers; do not save it")
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"{type(self).__name__} is kept by PostgreSQL triggers; do not delete")
+
+
+class RollupPlan(ReadOnly):
+    """Plans per province x status x current stage."""
+
+    pk = models.CompositePrimaryKey("province_id", "status", "current_stage")
+    province_id = models.IntegerField()
+    status = models.CharField(max_length=16)
+    current_stage = models.CharField(max_length=24)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_plan"
+
+
+class RollupMoment(ReadOnly):
+    """What happened per local month (in the zone of UTC offset `zone`) x province x kind:
+    the events of EVENT_ACTIONS, and the moments plans were approved, completed, both,
+    cancelled after approval, and stages verified (rollup_sql)."""
+
+    pk = models.CompositePrimaryKey("zone", "what", "month", "province_id")
+    zone = models.SmallIntegerField()
+    what = models.CharField(max_length=24)
+    month = models.DateField()
+    province_id = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_moment"
+
+
+class RollupDue(ReadOnly):
+    """Unfinished stages of approved plans per province x due date."""
+
+    pk = models.CompositePrimaryKey("province_id", "due_date")
+    province_id = models.IntegerField()
+    due_date = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_due"
+
+
+class RollupResult(ReadOnly):
+    """Verified indicators of public plans (and those that reached their target) per local
+    month of the evaluation stage's verification x province x sector x SDG goal (0: none)."""
+
+    pk = models.CompositePrimaryKey("zone", "month", "province_id", "category_id", "sdg_goal")
+    zone = models.SmallIntegerField()
+    month = models.DateField()
+    province_id = models.IntegerField()
+    category_id = models.IntegerField()
+    sdg_goal = models.IntegerField()
+    verified = models.IntegerField(default=0)
+    reached = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_result"
+
+
+class RollupResultPart(ReadOnly):
+    """A plan's share of RollupResult, so that a change takes the old share off first."""
+
+    pk = models.CompositePrimaryKey("plan_id", "sdg_goal")
+    plan_id = models.BigIntegerField()
+    sdg_goal = models.IntegerField()
+    province_id = models.IntegerField()
+    category_id = models.IntegerField()
+    verified_at = models.DateTimeField(null=True)
+    verified = models.IntegerField(default=0)
+    reached = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_result_part"
+
+
+class RollupCancel(ReadOnly):
+    """A cancelled plan that had been approved, and the moment it stopped counting as
+    approved (its approval and its first plan_cancelled event both past)."""
+
+    plan_id = models.BigIntegerField(primary_key=True)
+    province_id = models.IntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        db_table = "replication_rollup_cancel"
+
+
+class RollupInterest(ReadOnly):
+    """Open declared interest per innovation x province."""
+
+    pk = models.CompositePrimaryKey("innovation_id", "province_id")
+    innovation_id = models.BigIntegerField()
+    province_id = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_interest"
+        indexes = [models.Index(fields=["province_id"], name="rollup_interest_province")]
