@@ -15,6 +15,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import get_language, gettext
 
 from innovations.models import SDG
+from replication.dashboard import figures
 from replication.dashboard.figures import (
     PERIOD_ACTIONS,
     RESULT_COUNTS,
@@ -292,8 +293,6 @@ def overdue_by_province(scope: Scope, rows: list[ProvinceRow]) -> list[tuple[Pro
 
 def differences(scope: Scope, period: Period, rows: list[ProvinceRow]) -> list[str]:
     """Where the figures read from the rollups differ from these live ones, described."""
-    from replication.dashboard import figures  # noqa: PLC0415 (figures imports nothing here)
-
     pairs: list[tuple[str, Any, Any]] = [
         ("plans by status", figures.plans_by_status(scope), plans_by_status(scope)),
         ("overdue now", figures.overdue_now(scope), overdue_now(scope)),
