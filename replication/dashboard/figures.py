@@ -259,7 +259,7 @@ def _result_filter(period: Period, province: ProvinceRow | None) -> tuple[str, l
     return where, params
 
 
-def _overdue(scope: Scope) -> list[tuple[int, int]]:
+def overdue_counts(scope: Scope) -> list[tuple[int, int]]:
     """(province id, unfinished stages of approved plans due before today in the province's
     zone), worst first (one query: replication.models.overdue_stages, from the rollup)."""
     now = timezone.now()
@@ -292,16 +292,36 @@ def approved_innovations(scope: Scope) -> int:
     return innovations.count()
 
 
-def plans_by_status(scope: Scope) -> dict[str, int]:
-    rows = RollupPlan.objects.all()
-    if scope.province:
-        rows = rows.filter(province_id=scope.province.id)
-    counts = dict(rows.order_by().values_list("status").annotate(total=Sum("n")))
-    return {status.value: counts.get(status.value) or 0 for status in PlanStatus}
+Cells = list[tuple[int, str, str, int]]
 
 
-def overdue_now(scope: Scope) -> int:
-    return sum(n for _, n in _overdue(scope))
+def plan_cells() -> Cells:
+    """(province id, status, current stage, plans) of the whole nation: at most 38 x 6 x 8
+    rows of the rollup, read once for every figure of plans by status and stage (one
+    query)."""
+    return list(
+        RollupPlan.objects.exclude(n=0).values_list("province_id", "status", "current_stage", "n")
+    )
+
+
+def _in_scope(cells: Cells | None, scope: Scope) -> Cells:
+    cells = plan_cells() if cells is None else cells
+    if scope.province is None:
+        return cells
+    return [cell for cell in cells if cell[0] == scope.province.id]
+
+
+def plans_by_status(scope: Scope, cells: Cells | None = None) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for _, status, _, n in _in_scope(cells, scope):
+        counts[status] += n
+    return {status.value: counts.get(status.value, 0) for status in PlanStatus}
+
+
+def overdue_now(scope: Scope, overdue: list[tuple[int, int]] | None = None) -> int:
+    """Unfinished stages of approved plans past their due date now; `overdue`: what
+    overdue_counts(scope) gave, when the page already read it."""
+    return sum(n for _, n in (overdue_counts(scope) if overdue is None else overdue))
 
 
 # -- what happened in the period, and the state at its end --------------------------------
@@ -335,10 +355,17 @@ def forums_held(scope: Scope, period: Period) -> int:
     return _forums_held(scope, period).count()
 
 
-def in_period(scope: Scope, period: Period) -> dict[str, int]:
+def moments_in(scope: Scope, period: Period) -> Counts:
+    """The period's events and completions from the monthly rollup, for in_period and
+    results (one query)."""
+    return _in_months(period, [*PERIOD_ACTIONS.values(), rollup_sql.COMPLETED], scope.province)
+
+
+def in_period(scope: Scope, period: Period, moments: Counts | None = None) -> dict[str, int]:
     """Plans approved, stages verified, due dates moved (the audit trail's events, from the
-    monthly rollup), forums held (two queries)."""
-    found = _in_months(period, list(PERIOD_ACTIONS.values()), scope.province)
+    monthly rollup; `moments`: what moments_in gave, when the page read it), forums held
+    (two queries, one with `moments`)."""
+    found = moments_in(scope, period) if moments is None else moments
     counts = {name: found.get((action, None), 0) for name, action in PERIOD_ACTIONS.items()}
     counts["forums_held"] = forums_held(scope, period)
     return counts
@@ -436,11 +463,21 @@ def verified_indicators(scope: Scope, period: Period | None = None) -> QuerySet[
     return indicators
 
 
-def results(scope: Scope, period: Period) -> dict[str, int]:
+def results(
+    scope: Scope,
+    period: Period,
+    moments: Counts | None = None,
+    by_sector: list[ResultRow] | None = None,
+) -> dict[str, int]:
     """Plans completed in the period; indicators verified in it and those reached (two
-    queries)."""
-    found = _in_months(period, [rollup_sql.COMPLETED], scope.province)
+    queries; none when the page already read `moments` and `by_sector`: every indicator
+    has one sector, or none, which is a row too)."""
+    found = moments_in(scope, period) if moments is None else moments
     counts = {"completed_in_period": found.get((rollup_sql.COMPLETED, None), 0)}
+    if by_sector is not None:
+        counts["indicators_verified"] = sum(row.verified for row in by_sector)
+        counts["indicators_reached"] = sum(row.reached for row in by_sector)
+        return counts
     rows = _results(period, scope.province)
     counts |= rows.aggregate(
         indicators_verified=Coalesce(Sum("verified"), 0),
@@ -520,24 +557,17 @@ class ProvinceFigures:
         )
 
 
-def public_by_province(rows: list[ProvinceRow]) -> list[ProvinceFigures]:
+def public_by_province(
+    rows: list[ProvinceRow], cells: Cells | None = None
+) -> list[ProvinceFigures]:
     """Approved (in progress) and completed plans of every province: what the public sees."""
-    counts = {
-        province_id: (approved or 0, completed or 0)
-        for province_id, approved, completed in RollupPlan.objects.filter(
-            status__in=PUBLIC_STATUSES
-        )
-        .order_by()
-        .values("province_id")
-        .annotate(
-            approved=Sum("n", filter=Q(status=PlanStatus.APPROVED)),
-            completed=Sum("n", filter=Q(status=PlanStatus.COMPLETED)),
-        )
-        .values_list("province_id", "approved", "completed")
-    }
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for province_id, status, _, n in plan_cells() if cells is None else cells:
+        counts[province_id, status] += n
     result = []
     for row in rows:
-        approved, completed = counts.get(row.id, (0, 0))
+        approved = counts.get((row.id, PlanStatus.APPROVED), 0)
+        completed = counts.get((row.id, PlanStatus.COMPLETED), 0)
         values = {"approved": approved, "completed": completed, "total": approved + completed}
         result.append(ProvinceFigures(row, values))
     return result
@@ -599,19 +629,17 @@ class MatrixRow:
         return sum(n for _, n in self.cells)
 
 
-def stage_matrix(scope: Scope, rows: list[ProvinceRow]) -> list[MatrixRow]:
-    """Approved plans of each province at each of the seven stages (one query)."""
+def stage_matrix(
+    scope: Scope, rows: list[ProvinceRow], cells: Cells | None = None
+) -> list[MatrixRow]:
+    """Approved plans of each province at each of the seven stages."""
     # An approved plan whose seven stages are all done has no current stage: it waits for
     # the last one to be verified, so it is counted there.
     last = STAGE_ORDER[-1]
     counts: dict[tuple[int, str], int] = defaultdict(int)
-    cells = RollupPlan.objects.filter(status=PlanStatus.APPROVED)
-    if scope.province:
-        cells = cells.filter(province_id=scope.province.id)
-    for province_id, kind, n in (
-        cells.order_by().values_list("province_id", "current_stage").annotate(total=Sum("n"))
-    ):
-        counts[province_id, kind or last] += n or 0
+    for province_id, status, kind, n in _in_scope(cells, scope):
+        if status == PlanStatus.APPROVED:
+            counts[province_id, kind or last] += n
     if scope.province:
         rows = [scope.province]
     return [
@@ -620,10 +648,13 @@ def stage_matrix(scope: Scope, rows: list[ProvinceRow]) -> list[MatrixRow]:
     ]
 
 
-def overdue_by_province(scope: Scope, rows: list[ProvinceRow]) -> list[tuple[ProvinceRow, int]]:
-    """Provinces with overdue stages now, worst first (one query)."""
+def overdue_by_province(
+    scope: Scope, rows: list[ProvinceRow], overdue: list[tuple[int, int]] | None = None
+) -> list[tuple[ProvinceRow, int]]:
+    """Provinces with overdue stages now, worst first."""
     by_id = {row.id: row for row in rows}
-    return [(by_id[province_id], n) for province_id, n in _overdue(scope) if province_id in by_id]
+    found = overdue_counts(scope) if overdue is None else overdue
+    return [(by_id[province_id], n) for province_id, n in found if province_id in by_id]
 
 
 @dataclass(frozen=True)
