@@ -215,48 +215,73 @@ BEGIN
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
--- What a plan row adds on its own: its status cell, its moments; and, through its status
--- and province, its open stages' due dates and its stages' verification moments.
-CREATE OR REPLACE FUNCTION rollup_plan_apply(p_plan replication_replicationplan,
-                                             p_n integer, p_stages boolean)
+-- A plan's stages through the plan: their verification moments count for its province,
+-- their due dates while it is approved and they are unfinished.
+CREATE OR REPLACE FUNCTION rollup_plan_stages(p_plan replication_replicationplan,
+                                              p_n integer, p_verified boolean)
 RETURNS void AS $$
 DECLARE
     st record;
 BEGIN
-    PERFORM rollup_plan_add(p_plan.province_id, p_plan.status, p_plan.current_stage, p_n);
+    FOR st IN SELECT status, due_date, verified_at FROM replication_stage
+               WHERE plan_id = p_plan.id ORDER BY due_date LOOP
+        IF p_verified THEN
+            PERFORM rollup_moment_add(st.verified_at, p_plan.province_id, '{VERIFIED}', p_n);
+        END IF;
+        IF p_plan.status = 'approved' AND st.status IN ('pending', 'in_progress') THEN
+            PERFORM rollup_due_add(p_plan.province_id, st.due_date, p_n);
+        END IF;
+    END LOOP;
+END $$ LANGUAGE plpgsql;
+
+-- A plan's own moments: approved, completed, both.
+CREATE OR REPLACE FUNCTION rollup_plan_moments(p_plan replication_replicationplan,
+                                               p_n integer) RETURNS void AS $$
+BEGIN
     PERFORM rollup_moment_add(p_plan.approved_at, p_plan.province_id, '{APPROVED}', p_n);
     PERFORM rollup_moment_add(p_plan.completed_at, p_plan.province_id, '{COMPLETED}', p_n);
-    IF p_plan.approved_at IS NOT NULL THEN
+    IF p_plan.approved_at IS NOT NULL AND p_plan.completed_at IS NOT NULL THEN
         PERFORM rollup_moment_add(GREATEST(p_plan.approved_at, p_plan.completed_at),
-                                  p_plan.province_id, '{APPROVED_COMPLETED}',
-                                  CASE WHEN p_plan.completed_at IS NULL THEN 0 ELSE p_n END);
-    END IF;
-    IF p_stages THEN
-        FOR st IN SELECT * FROM replication_stage WHERE plan_id = p_plan.id LOOP
-            PERFORM rollup_moment_add(st.verified_at, p_plan.province_id, '{VERIFIED}', p_n);
-            IF p_plan.status = 'approved' AND st.status IN ('pending', 'in_progress') THEN
-                PERFORM rollup_due_add(p_plan.province_id, st.due_date, p_n);
-            END IF;
-        END LOOP;
+                                  p_plan.province_id, '{APPROVED_COMPLETED}', p_n);
     END IF;
 END $$ LANGUAGE plpgsql;
 
+-- Only what changed is written: a stage moving on touches its plan's two status cells,
+-- not the rows of the month it was approved in (where its province's other plans count).
 CREATE OR REPLACE FUNCTION rollup_on_plan() RETURNS trigger AS $$
 DECLARE
     moved boolean := false;
     ev record;
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF (OLD.province_id, OLD.status, OLD.current_stage, OLD.approved_at,
-            OLD.completed_at, OLD.innovation_id)
-           IS NOT DISTINCT FROM
-           (NEW.province_id, NEW.status, NEW.current_stage, NEW.approved_at,
-            NEW.completed_at, NEW.innovation_id) THEN
-            RETURN NULL;
-        END IF;
+    IF TG_OP = 'INSERT' THEN
+        PERFORM rollup_plan_add(NEW.province_id, NEW.status, NEW.current_stage, 1);
+        PERFORM rollup_plan_moments(NEW, 1);
+        PERFORM rollup_plan_stages(NEW, 1, true);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM rollup_plan_add(OLD.province_id, OLD.status, OLD.current_stage, -1);
+        PERFORM rollup_plan_moments(OLD, -1);
+        PERFORM rollup_plan_stages(OLD, -1, true);
+    ELSE
         moved := OLD.province_id <> NEW.province_id;
-        PERFORM rollup_plan_apply(OLD, -1, moved OR OLD.status <> NEW.status);
-        PERFORM rollup_plan_apply(NEW, 1, moved OR OLD.status <> NEW.status);
+        IF moved OR OLD.status <> NEW.status OR OLD.current_stage <> NEW.current_stage THEN
+            -- In the order of their keys, so that two plans crossing do not deadlock.
+            IF (OLD.status, OLD.current_stage) < (NEW.status, NEW.current_stage) THEN
+                PERFORM rollup_plan_add(OLD.province_id, OLD.status, OLD.current_stage, -1);
+                PERFORM rollup_plan_add(NEW.province_id, NEW.status, NEW.current_stage, 1);
+            ELSE
+                PERFORM rollup_plan_add(NEW.province_id, NEW.status, NEW.current_stage, 1);
+                PERFORM rollup_plan_add(OLD.province_id, OLD.status, OLD.current_stage, -1);
+            END IF;
+        END IF;
+        IF moved OR OLD.approved_at IS DISTINCT FROM NEW.approved_at
+           OR OLD.completed_at IS DISTINCT FROM NEW.completed_at THEN
+            PERFORM rollup_plan_moments(OLD, -1);
+            PERFORM rollup_plan_moments(NEW, 1);
+        END IF;
+        IF moved OR (OLD.status = 'approved') <> (NEW.status = 'approved') THEN
+            PERFORM rollup_plan_stages(OLD, -1, moved);
+            PERFORM rollup_plan_stages(NEW, 1, moved);
+        END IF;
         IF moved THEN
             -- The plan's events count for its province: move them with it.
             FOR ev IN SELECT e.action, e.created_at FROM jipp_auditevent e
@@ -270,10 +295,6 @@ BEGIN
                 PERFORM rollup_moment_add(ev.created_at, NEW.province_id, ev.action, 1);
             END LOOP;
         END IF;
-    ELSIF TG_OP = 'INSERT' THEN
-        PERFORM rollup_plan_apply(NEW, 1, true);
-    ELSE
-        PERFORM rollup_plan_apply(OLD, -1, true);
     END IF;
     IF TG_OP <> 'UPDATE' OR moved OR OLD.status <> NEW.status
        OR OLD.approved_at IS DISTINCT FROM NEW.approved_at THEN
@@ -286,6 +307,8 @@ BEGIN
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
+-- What a stage adds through its plan: its verification moment for the plan's province,
+-- its due date while the plan is approved and the stage unfinished.
 CREATE OR REPLACE FUNCTION rollup_stage_apply(p_stage replication_stage, p_n integer)
 RETURNS void AS $$
 DECLARE
@@ -293,7 +316,7 @@ DECLARE
 BEGIN
     SELECT province_id, status INTO pl FROM replication_replicationplan
      WHERE id = p_stage.plan_id;
-    IF NOT FOUND THEN RETURN; END IF;  -- deleted with its plan: the plan took it off
+    IF NOT FOUND THEN RETURN; END IF;  -- its plan is gone and took it off, or not yet here
     PERFORM rollup_moment_add(p_stage.verified_at, pl.province_id, '{VERIFIED}', p_n);
     IF pl.status = 'approved' AND p_stage.status IN ('pending', 'in_progress') THEN
         PERFORM rollup_due_add(pl.province_id, p_stage.due_date, p_n);
@@ -301,26 +324,50 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_on_stage() RETURNS trigger AS $$
+DECLARE
+    pl record;
+    old_due date;
+    new_due date;
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF (OLD.plan_id, OLD.kind, OLD.status, OLD.due_date, OLD.verified_at)
-           IS NOT DISTINCT FROM
-           (NEW.plan_id, NEW.kind, NEW.status, NEW.due_date, NEW.verified_at) THEN
+    IF TG_OP = 'UPDATE' AND OLD.plan_id = NEW.plan_id THEN
+        IF (OLD.kind, OLD.status, OLD.due_date, OLD.verified_at)
+           IS NOT DISTINCT FROM (NEW.kind, NEW.status, NEW.due_date, NEW.verified_at) THEN
             RETURN NULL;
         END IF;
+        -- Only what changed is written: starting a stage touches no row at all.
+        SELECT province_id, status INTO pl FROM replication_replicationplan
+         WHERE id = NEW.plan_id;
+        IF FOUND THEN
+            IF OLD.verified_at IS DISTINCT FROM NEW.verified_at THEN
+                PERFORM rollup_moment_add(OLD.verified_at, pl.province_id, '{VERIFIED}', -1);
+                PERFORM rollup_moment_add(NEW.verified_at, pl.province_id, '{VERIFIED}', 1);
+            END IF;
+            IF pl.status = 'approved' THEN
+                IF OLD.status IN ('pending', 'in_progress') THEN old_due := OLD.due_date; END IF;
+                IF NEW.status IN ('pending', 'in_progress') THEN new_due := NEW.due_date; END IF;
+                IF old_due IS DISTINCT FROM new_due THEN
+                    IF old_due IS NOT NULL THEN
+                        PERFORM rollup_due_add(pl.province_id, old_due, -1);
+                    END IF;
+                    IF new_due IS NOT NULL THEN
+                        PERFORM rollup_due_add(pl.province_id, new_due, 1);
+                    END IF;
+                END IF;
+            END IF;
+        END IF;
+        IF OLD.kind = 'evaluation' OR NEW.kind = 'evaluation' THEN
+            PERFORM rollup_refresh_results(NEW.plan_id);
+        END IF;
+        RETURN NULL;
     END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    -- Inserted, deleted, or moved to another plan.
+    IF TG_OP <> 'INSERT' THEN
         PERFORM rollup_stage_apply(OLD, -1);
+        IF OLD.kind = 'evaluation' THEN PERFORM rollup_refresh_results(OLD.plan_id); END IF;
     END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    IF TG_OP <> 'DELETE' THEN
         PERFORM rollup_stage_apply(NEW, 1);
-    END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.kind = 'evaluation' THEN
-        PERFORM rollup_refresh_results(OLD.plan_id);
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.kind = 'evaluation'
-       AND (TG_OP = 'INSERT' OR NEW.plan_id <> OLD.plan_id OR OLD.kind <> 'evaluation') THEN
-        PERFORM rollup_refresh_results(NEW.plan_id);
+        IF NEW.kind = 'evaluation' THEN PERFORM rollup_refresh_results(NEW.plan_id); END IF;
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
@@ -403,8 +450,9 @@ DROP = (
     )
     + """
 DROP FUNCTION IF EXISTS rollup_on_plan, rollup_on_stage, rollup_on_indicator,
-    rollup_on_innovation, rollup_on_interest, rollup_on_event, rollup_plan_apply,
-    rollup_stage_apply, rollup_event_apply, rollup_event_province, rollup_refresh_results,
+    rollup_on_innovation, rollup_on_interest, rollup_on_event, rollup_plan_stages,
+    rollup_plan_moments, rollup_stage_apply, rollup_event_apply, rollup_event_province,
+    rollup_refresh_results,
     rollup_refresh_cancel, rollup_result_add, rollup_interest_add, rollup_due_add,
     rollup_plan_add, rollup_moment_add;
 """
