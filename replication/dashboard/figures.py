@@ -1,7 +1,12 @@
 """Every figure of the dashboards, the public page, the API and the report.
 
 Each function is one aggregate query (two at most), whatever the data's size: the
-database counts, Python only reshapes result rows (at most 38 provinces x 7 stages).
+database counts, Python only reshapes result rows (at most 38 provinces x 7 stages). What
+grows with the data (plans, stages, events, indicators) is read from the rollups that
+PostgreSQL keeps (replication/rollups.py, replication/rollup_sql.py): a period's figure is
+a sum over its months in its zone, never a scan of the rows. The same figures computed
+from the live rows, the definitions below, are replication/dashboard/live.py: check_data
+and the tests hold the two equal.
 
 Two kinds of period figures (docs: README "Dashboards and reports"):
 - *in the period*: what the audit trail records between the period's start and end
