@@ -9,6 +9,9 @@ is a whole number of its zone's months, and any period's figure is a sum over at
 months x 38 provinces; "by the end of the period" is a sum over the months before it.
 Every timestamp is written to the three zones' buckets (three rows per change).
 
+A bulk load may turn the triggers off for its session (`SET jipp.rollups = 'off'`, see
+`rollups_off`) and rebuild the rollups at its end.
+
 Deltas are applied row by row with upserts; what a figure reads from several tables (the
 results of a plan, the moment a plan counts as cancelled) is kept per plan in a memo table
 and recomputed for that plan on every change, its old contribution taken off first.
@@ -16,7 +19,10 @@ and recomputed for that plan on every change, its old contribution taken off fir
 
 from __future__ import annotations
 
-from django.db import connection
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 
 ZONES = {7: "Asia/Jakarta", 8: "Asia/Makassar", 9: "Asia/Jayapura"}
 ZONE_OF = {
@@ -204,6 +210,7 @@ END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_on_event() RETURNS trigger AS $$
 BEGIN
+    IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         PERFORM rollup_event_apply(OLD.action, OLD.target_type_id, OLD.target_id,
                                    OLD.created_at, -1);
@@ -253,6 +260,7 @@ DECLARE
     moved boolean := false;
     ev record;
 BEGIN
+    IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
     IF TG_OP = 'INSERT' THEN
         PERFORM rollup_plan_add(NEW.province_id, NEW.status, NEW.current_stage, 1);
         PERFORM rollup_plan_moments(NEW, 1);
@@ -329,6 +337,7 @@ DECLARE
     old_due date;
     new_due date;
 BEGIN
+    IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
     IF TG_OP = 'UPDATE' AND OLD.plan_id = NEW.plan_id THEN
         IF (OLD.kind, OLD.status, OLD.due_date, OLD.verified_at)
            IS NOT DISTINCT FROM (NEW.kind, NEW.status, NEW.due_date, NEW.verified_at) THEN
@@ -374,6 +383,7 @@ END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_on_indicator() RETURNS trigger AS $$
 BEGIN
+    IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
     IF TG_OP = 'UPDATE' THEN
         IF (OLD.plan_id, OLD.direction, OLD.target, OLD.achieved, OLD.sdg_goal)
            IS NOT DISTINCT FROM
@@ -394,6 +404,7 @@ CREATE OR REPLACE FUNCTION rollup_on_innovation() RETURNS trigger AS $$
 DECLARE
     v_plan bigint;
 BEGIN
+    IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
     IF OLD.category_id IS NOT DISTINCT FROM NEW.category_id THEN RETURN NULL; END IF;
     FOR v_plan IN SELECT DISTINCT part.plan_id FROM replication_rollup_result_part part
                      JOIN replication_replicationplan pl ON pl.id = part.plan_id
@@ -405,6 +416,7 @@ END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_on_interest() RETURNS trigger AS $$
 BEGIN
+    IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'open' THEN
         PERFORM rollup_interest_add(OLD.innovation_id, OLD.province_id, -1);
     END IF;
@@ -607,6 +619,21 @@ REBUILD = (
     + ";\n"
     + "".join(f"INSERT INTO {table} ({columns}) {query};\n" for table, columns, query, _ in LIVE)
 )
+
+
+@contextmanager
+def rollups_off() -> Iterator[None]:
+    """The triggers skip this session's writes (a bulk load); the rollups are rebuilt at
+    the end, in one transaction, also when the load failed half-way."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET jipp.rollups = 'off'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jipp.rollups")
+        with transaction.atomic():
+            rebuild()
 
 
 def rebuild() -> None:

@@ -349,3 +349,17 @@ def test_rebuild_of_an_empty_registry_leaves_empty_rollups(db: Any) -> None:
     call_command("rebuild_rollups", stdout=io.StringIO())
     assert not RollupPlan.objects.exists()
     assert rollup_sql.drift() == []
+
+
+def test_a_session_may_turn_the_triggers_off_and_the_rollups_are_rebuilt_after(registry):
+    with rollup_sql.rollups_off():
+        for step in [("file", 0, 0), ("file", 1, 1)]:
+            registry.apply(*step)
+        for number in range(2):
+            registry.apply("submit", number, 0)
+            registry.apply("approve", number, 0)
+        assert not RollupPlan.objects.exclude(n=0).exists()  # nothing written meanwhile
+    assert sum(RollupPlan.objects.values_list("n", flat=True)) == 2
+    assert every_difference() == []
+    registry.apply("advance", 0, 0)  # the triggers are back
+    assert rollup_sql.drift() == []
