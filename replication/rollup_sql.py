@@ -48,6 +48,8 @@ TABLES = [
     "replication_rollup_result_part",
     "replication_rollup_cancel",
     "replication_rollup_interest",
+    "replication_rollup_innovation_province",
+    "replication_rollup_innovation",
 ]
 
 ZONE_VALUES = "(VALUES " + ", ".join(f"({o}, '{z}')" for o, z in ZONES.items()) + ")"
@@ -112,6 +114,46 @@ BEGIN
     FROM {ZONE_VALUES} AS z(o, name)
     ON CONFLICT (zone, month, province_id, category_id, sdg_goal) DO UPDATE
         SET verified = r.verified + EXCLUDED.verified, reached = r.reached + EXCLUDED.reached;
+END $$ LANGUAGE plpgsql;
+
+-- A public plan of an innovation in a province; the innovation's totals follow, its
+-- provinces counted as a province's pair goes from none to some and back.
+CREATE OR REPLACE FUNCTION rollup_innovation_add(p_innovation bigint, p_province bigint,
+                                                 p_approved integer, p_completed integer)
+RETURNS void AS $$
+DECLARE
+    v_after integer;
+    v_before integer;
+BEGIN
+    IF p_approved = 0 AND p_completed = 0 THEN RETURN; END IF;
+    INSERT INTO replication_rollup_innovation_province AS r
+        (innovation_id, province_id, approved, completed)
+    VALUES (p_innovation, p_province, p_approved, p_completed)
+    ON CONFLICT (innovation_id, province_id) DO UPDATE
+        SET approved = r.approved + EXCLUDED.approved,
+            completed = r.completed + EXCLUDED.completed
+    RETURNING r.approved + r.completed INTO v_after;
+    v_before := v_after - p_approved - p_completed;
+    INSERT INTO replication_rollup_innovation AS r
+        (innovation_id, approved, completed, provinces, total)
+    VALUES (p_innovation, p_approved, p_completed,
+            (v_after > 0)::integer - (v_before > 0)::integer, p_approved + p_completed)
+    ON CONFLICT (innovation_id) DO UPDATE
+        SET approved = r.approved + EXCLUDED.approved,
+            completed = r.completed + EXCLUDED.completed,
+            provinces = r.provinces + EXCLUDED.provinces,
+            total = r.total + EXCLUDED.total;
+END $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION rollup_plan_public(p_plan replication_replicationplan,
+                                              p_n integer) RETURNS void AS $$
+BEGIN
+    IF p_plan.status IN ('approved', 'completed') THEN
+        PERFORM rollup_innovation_add(
+            p_plan.innovation_id, p_plan.province_id,
+            CASE WHEN p_plan.status = 'approved' THEN p_n ELSE 0 END,
+            CASE WHEN p_plan.status = 'completed' THEN p_n ELSE 0 END);
+    END IF;
 END $$ LANGUAGE plpgsql;
 
 -- The moment a cancelled plan stops counting as approved: its approval and its first
@@ -263,10 +305,12 @@ BEGIN
     IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
     IF TG_OP = 'INSERT' THEN
         PERFORM rollup_plan_add(NEW.province_id, NEW.status, NEW.current_stage, 1);
+        PERFORM rollup_plan_public(NEW, 1);
         PERFORM rollup_plan_moments(NEW, 1);
         PERFORM rollup_plan_stages(NEW, 1, true);
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM rollup_plan_add(OLD.province_id, OLD.status, OLD.current_stage, -1);
+        PERFORM rollup_plan_public(OLD, -1);
         PERFORM rollup_plan_moments(OLD, -1);
         PERFORM rollup_plan_stages(OLD, -1, true);
     ELSE
@@ -280,6 +324,10 @@ BEGIN
                 PERFORM rollup_plan_add(NEW.province_id, NEW.status, NEW.current_stage, 1);
                 PERFORM rollup_plan_add(OLD.province_id, OLD.status, OLD.current_stage, -1);
             END IF;
+        END IF;
+        IF moved OR OLD.status <> NEW.status OR OLD.innovation_id <> NEW.innovation_id THEN
+            PERFORM rollup_plan_public(OLD, -1);
+            PERFORM rollup_plan_public(NEW, 1);
         END IF;
         IF moved OR OLD.approved_at IS DISTINCT FROM NEW.approved_at
            OR OLD.completed_at IS DISTINCT FROM NEW.completed_at THEN
@@ -465,7 +513,8 @@ DROP FUNCTION IF EXISTS rollup_on_plan, rollup_on_stage, rollup_on_indicator,
     rollup_on_innovation, rollup_on_interest, rollup_on_event, rollup_plan_stages,
     rollup_plan_moments, rollup_stage_apply, rollup_event_apply, rollup_event_province,
     rollup_refresh_results,
-    rollup_refresh_cancel, rollup_result_add, rollup_interest_add, rollup_due_add,
+    rollup_refresh_cancel, rollup_plan_public, rollup_innovation_add, rollup_result_add,
+    rollup_interest_add, rollup_due_add,
     rollup_plan_add, rollup_moment_add;
 """
 )
@@ -567,6 +616,19 @@ SELECT z.o,
  GROUP BY 1, 2, 3, 4, 5
 """  # noqa: S608
 
+LIVE_INNOVATION_PROVINCE = """
+SELECT innovation_id, province_id, COUNT(*) FILTER (WHERE status = 'approved'),
+       COUNT(*) FILTER (WHERE status = 'completed')
+  FROM replication_replicationplan WHERE status IN ('approved', 'completed')
+ GROUP BY 1, 2
+"""
+
+LIVE_INNOVATION = f"""
+SELECT innovation_id, SUM(approved), SUM(completed), COUNT(*), SUM(approved + completed)
+  FROM ({LIVE_INNOVATION_PROVINCE}) AS pair(innovation_id, province_id, approved, completed)
+ GROUP BY 1
+"""  # noqa: S608
+
 LIVE_INTEREST = """
 SELECT innovation_id, province_id, COUNT(*) FROM replication_interest
  WHERE status = 'open' GROUP BY 1, 2
@@ -610,6 +672,18 @@ LIVE = [
         "innovation_id, province_id, n",
         LIVE_INTEREST,
         ["n"],
+    ),
+    (
+        "replication_rollup_innovation_province",
+        "innovation_id, province_id, approved, completed",
+        LIVE_INNOVATION_PROVINCE,
+        ["approved", "completed"],
+    ),
+    (
+        "replication_rollup_innovation",
+        "innovation_id, approved, completed, provinces, total",
+        LIVE_INNOVATION,
+        ["approved", "completed", "provinces", "total"],
     ),
 ]
 

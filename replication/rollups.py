@@ -130,3 +130,37 @@ class RollupInterest(ReadOnly):
     class Meta:
         db_table = "replication_rollup_interest"
         indexes = [models.Index(fields=["province_id"], name="rollup_interest_province")]
+
+
+class RollupInnovationProvince(ReadOnly):
+    """Approved and completed plans per innovation x province (the most replicated, of a
+    province)."""
+
+    pk = models.CompositePrimaryKey("innovation_id", "province_id")
+    innovation_id = models.BigIntegerField()
+    province_id = models.IntegerField()
+    approved = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_innovation_province"
+        indexes = [
+            models.Index(fields=["province_id", "innovation_id"], name="rollup_innovation_prov")
+        ]
+
+
+class RollupInnovation(ReadOnly):
+    """Approved and completed plans per innovation, the provinces they are in, and their
+    total: the most replicated nationally, read from its index."""
+
+    innovation_id = models.BigIntegerField(primary_key=True)
+    approved = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    provinces = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_innovation"
+        indexes = [
+            models.Index(models.F("total").desc(), "innovation_id", name="rollup_innovation_top")
+        ]

@@ -40,6 +40,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -69,7 +70,14 @@ from replication.models import (
     StageStatus,
 )
 from replication.results import reached_condition
-from replication.rollups import RollupDue, RollupMoment, RollupPlan, RollupResult
+from replication.rollups import (
+    RollupDue,
+    RollupInnovation,
+    RollupInnovationProvince,
+    RollupMoment,
+    RollupPlan,
+    RollupResult,
+)
 
 PERIOD_ACTIONS = {
     "plans_approved": "plan_approved",
@@ -678,18 +686,19 @@ class InnovationFigures:
 
 def innovation_rows(scope: Scope) -> QuerySet[Any]:
     """(innovation id, approved, completed, provinces, total) per approved innovation with
-    approved or completed plans, most replicated first: one query grouped by the id alone
-    (grouping by titles costs a sort of text), sliced or paged by the caller."""
-    plans = scope.plans().filter(status__in=PUBLIC_STATUSES, innovation__status="approved")
-    return (
-        plans.order_by()
-        .values_list("innovation_id")
-        .annotate(
-            approved=Count("id", filter=Q(status=PlanStatus.APPROVED)),
-            completed=Count("id", filter=Q(status=PlanStatus.COMPLETED)),
-            provinces=Count("province_id", distinct=True),
-            total=Count("id"),
+    approved or completed plans, most replicated first, sliced or paged by the caller: from
+    the rollups, nationally along the index of the totals, a province's from its pairs."""
+    approved = Innovation.objects.filter(pk=OuterRef("innovation_id"), status="approved")
+    rows: QuerySet[Any]
+    if scope.province:
+        rows = RollupInnovationProvince.objects.filter(province_id=scope.province.id).annotate(
+            provinces=Value(1), total=F("approved") + F("completed")
         )
+    else:
+        rows = RollupInnovation.objects.all()
+    return (
+        rows.filter(Exists(approved), total__gt=0)
+        .values_list("innovation_id", "approved", "completed", "provinces", "total")
         .order_by("-total", "innovation_id")
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import get_language, gettext
 
 from innovations.models import SDG
@@ -35,6 +35,7 @@ from replication.dashboard.figures import (
 )
 from replication.dashboard.periods import Period
 from replication.models import (
+    PUBLIC_STATUSES,
     STAGE_ORDER,
     PlanStatus,
     ReplicationPlan,
@@ -291,6 +292,21 @@ def overdue_by_province(scope: Scope, rows: list[ProvinceRow]) -> list[tuple[Pro
     return [(by_id[province_id], n) for province_id, n in counts if province_id in by_id]
 
 
+def innovation_rows(scope: Scope) -> QuerySet[Any]:
+    plans = scope.plans().filter(status__in=PUBLIC_STATUSES, innovation__status="approved")
+    return (
+        plans.order_by()
+        .values_list("innovation_id")
+        .annotate(
+            approved=Count("id", filter=Q(status=PlanStatus.APPROVED)),
+            completed=Count("id", filter=Q(status=PlanStatus.COMPLETED)),
+            provinces=Count("province_id", distinct=True),
+            total=Count("id"),
+        )
+        .order_by("-total", "innovation_id")
+    )
+
+
 def differences(scope: Scope, period: Period, rows: list[ProvinceRow]) -> list[str]:
     """Where the figures read from the rollups differ from these live ones, described."""
     pairs: list[tuple[str, Any, Any]] = [
@@ -306,6 +322,11 @@ def differences(scope: Scope, period: Period, rows: list[ProvinceRow]) -> list[s
         ),
         ("results by SDG", figures.results_by_sdg(scope, period), results_by_sdg(scope, period)),
         ("stage matrix", figures.stage_matrix(scope, rows), stage_matrix(scope, rows)),
+        (
+            "most replicated",
+            list(figures.innovation_rows(scope)),
+            list(innovation_rows(scope)),
+        ),
         (
             "overdue by province",
             figures.overdue_by_province(scope, rows),

@@ -153,6 +153,54 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name="RollupInnovation",
+            fields=[
+                ("innovation_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("approved", models.IntegerField(default=0)),
+                ("completed", models.IntegerField(default=0)),
+                ("provinces", models.IntegerField(default=0)),
+                ("total", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_innovation",
+                "indexes": [
+                    models.Index(
+                        models.OrderBy(models.F("total"), descending=True),
+                        models.F("innovation_id"),
+                        name="rollup_innovation_top",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="RollupInnovationProvince",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "innovation_id",
+                        "province_id",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("innovation_id", models.BigIntegerField()),
+                ("province_id", models.IntegerField()),
+                ("approved", models.IntegerField(default=0)),
+                ("completed", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_innovation_province",
+                "indexes": [
+                    models.Index(
+                        fields=["province_id", "innovation_id"], name="rollup_innovation_prov"
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
             name="RollupInterest",
             fields=[
                 (
