@@ -50,6 +50,7 @@ TABLES = [
     "replication_rollup_interest",
     "replication_rollup_innovation_province",
     "replication_rollup_innovation",
+    "replication_rollup_innovation_status",
 ]
 
 ZONE_VALUES = "(VALUES " + ", ".join(f"({o}, '{z}')" for o, z in ZONES.items()) + ")"
@@ -448,28 +449,69 @@ BEGIN
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
+CREATE OR REPLACE FUNCTION rollup_innovation_status_add(p_province bigint, p_status text,
+                                                        p_n integer) RETURNS void AS $$
+BEGIN
+    INSERT INTO replication_rollup_innovation_status AS r (province_id, status, n)
+    VALUES (COALESCE(p_province, 0), p_status, p_n)
+    ON CONFLICT (province_id, status) DO UPDATE SET n = r.n + EXCLUDED.n;
+END $$ LANGUAGE plpgsql;
+
 CREATE OR REPLACE FUNCTION rollup_on_innovation() RETURNS trigger AS $$
 DECLARE
     v_plan bigint;
 BEGIN
     IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
-    IF OLD.category_id IS NOT DISTINCT FROM NEW.category_id THEN RETURN NULL; END IF;
-    FOR v_plan IN SELECT DISTINCT part.plan_id FROM replication_rollup_result_part part
-                     JOIN replication_replicationplan pl ON pl.id = part.plan_id
-                    WHERE pl.innovation_id = NEW.id LOOP
-        PERFORM rollup_refresh_results(v_plan);
-    END LOOP;
+    IF TG_OP = 'INSERT' THEN
+        PERFORM rollup_innovation_status_add(NEW.province_id, NEW.status, 1);
+        RETURN NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM rollup_innovation_status_add(OLD.province_id, OLD.status, -1);
+        DELETE FROM replication_rollup_interest WHERE innovation_id = OLD.id;
+        RETURN NULL;
+    END IF;
+    IF (OLD.province_id, OLD.status) IS DISTINCT FROM (NEW.province_id, NEW.status) THEN
+        PERFORM rollup_innovation_status_add(OLD.province_id, OLD.status, -1);
+        PERFORM rollup_innovation_status_add(NEW.province_id, NEW.status, 1);
+    END IF;
+    IF (OLD.status = 'approved') <> (NEW.status = 'approved') THEN
+        -- Its open interest counts while it is approved.
+        DELETE FROM replication_rollup_interest WHERE innovation_id = NEW.id;
+        IF NEW.status = 'approved' THEN
+            INSERT INTO replication_rollup_interest (innovation_id, province_id, n)
+            SELECT innovation_id, province_id, COUNT(*) FROM replication_interest
+             WHERE innovation_id = NEW.id AND status = 'open' GROUP BY 1, 2;
+        END IF;
+    END IF;
+    IF OLD.category_id IS DISTINCT FROM NEW.category_id THEN
+        FOR v_plan IN SELECT DISTINCT part.plan_id FROM replication_rollup_result_part part
+                        JOIN replication_replicationplan pl ON pl.id = part.plan_id
+                       WHERE pl.innovation_id = NEW.id LOOP
+            PERFORM rollup_refresh_results(v_plan);
+        END LOOP;
+    END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_on_interest() RETURNS trigger AS $$
+DECLARE
+    approved boolean;
 BEGIN
     IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
+    -- Only the interest in approved innovations counts (what the dashboards show).
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'open' THEN
-        PERFORM rollup_interest_add(OLD.innovation_id, OLD.province_id, -1);
+        SELECT status = 'approved' INTO approved FROM innovations_innovation
+         WHERE id = OLD.innovation_id;
+        IF approved THEN
+            PERFORM rollup_interest_add(OLD.innovation_id, OLD.province_id, -1);
+        END IF;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'open' THEN
-        PERFORM rollup_interest_add(NEW.innovation_id, NEW.province_id, 1);
+        SELECT status = 'approved' INTO approved FROM innovations_innovation
+         WHERE id = NEW.innovation_id;
+        IF approved THEN
+            PERFORM rollup_interest_add(NEW.innovation_id, NEW.province_id, 1);
+        END IF;
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
@@ -482,7 +524,7 @@ CREATE TRIGGER rollup_stage AFTER INSERT OR UPDATE OR DELETE ON replication_stag
     FOR EACH ROW EXECUTE FUNCTION rollup_on_stage();
 CREATE TRIGGER rollup_indicator AFTER INSERT OR UPDATE OR DELETE ON replication_indicator
     FOR EACH ROW EXECUTE FUNCTION rollup_on_indicator();
-CREATE TRIGGER rollup_innovation AFTER UPDATE OF category_id ON innovations_innovation
+CREATE TRIGGER rollup_innovation AFTER INSERT OR UPDATE OR DELETE ON innovations_innovation
     FOR EACH ROW EXECUTE FUNCTION rollup_on_innovation();
 CREATE TRIGGER rollup_interest AFTER INSERT OR UPDATE OR DELETE ON replication_interest
     FOR EACH ROW EXECUTE FUNCTION rollup_on_interest();
@@ -514,7 +556,7 @@ DROP FUNCTION IF EXISTS rollup_on_plan, rollup_on_stage, rollup_on_indicator,
     rollup_plan_moments, rollup_stage_apply, rollup_event_apply, rollup_event_province,
     rollup_refresh_results,
     rollup_refresh_cancel, rollup_plan_public, rollup_innovation_add, rollup_result_add,
-    rollup_interest_add, rollup_due_add,
+    rollup_interest_add, rollup_innovation_status_add, rollup_due_add,
     rollup_plan_add, rollup_moment_add;
 """
 )
@@ -630,8 +672,13 @@ SELECT innovation_id, SUM(approved), SUM(completed), COUNT(*), SUM(approved + co
 """  # noqa: S608
 
 LIVE_INTEREST = """
-SELECT innovation_id, province_id, COUNT(*) FROM replication_interest
- WHERE status = 'open' GROUP BY 1, 2
+SELECT i.innovation_id, i.province_id, COUNT(*) FROM replication_interest i
+  JOIN innovations_innovation inv ON inv.id = i.innovation_id AND inv.status = 'approved'
+ WHERE i.status = 'open' GROUP BY 1, 2
+"""
+
+LIVE_INNOVATION_STATUS = """
+SELECT COALESCE(province_id, 0), status, COUNT(*) FROM innovations_innovation GROUP BY 1, 2
 """
 
 # (table, its columns, the live query, the count columns: rows where all are 0 are empty)
@@ -684,6 +731,12 @@ LIVE = [
         "innovation_id, approved, completed, provinces, total",
         LIVE_INNOVATION,
         ["approved", "completed", "provinces", "total"],
+    ),
+    (
+        "replication_rollup_innovation_status",
+        "province_id, status, n",
+        LIVE_INNOVATION_STATUS,
+        ["n"],
     ),
 ]
 

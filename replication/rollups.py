@@ -164,3 +164,15 @@ class RollupInnovation(ReadOnly):
         indexes = [
             models.Index(models.F("total").desc(), "innovation_id", name="rollup_innovation_top")
         ]
+
+
+class RollupInnovationStatus(ReadOnly):
+    """Innovations per origin province (0: central bodies) x status."""
+
+    pk = models.CompositePrimaryKey("province_id", "status")
+    province_id = models.IntegerField()
+    status = models.CharField(max_length=24)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_innovation_status"

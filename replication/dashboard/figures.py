@@ -54,7 +54,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from forums.models import ForumSession, ForumStatus
-from innovations.models import SDG, Category, Innovation
+from innovations.models import SDG, Category, Innovation, InnovationStatus
 from jipp.models import ZONE_LABELS, AuditEvent, Notification, NotificationChannel, Province
 from replication import rollup_sql
 from replication.dashboard.periods import NATIONAL_ZONE, Period
@@ -74,6 +74,7 @@ from replication.rollups import (
     RollupDue,
     RollupInnovation,
     RollupInnovationProvince,
+    RollupInnovationStatus,
     RollupMoment,
     RollupPlan,
     RollupResult,
@@ -298,11 +299,12 @@ def overdue_counts(scope: Scope) -> list[tuple[int, int]]:
 
 
 def approved_innovations(scope: Scope) -> int:
-    """Approved innovations; of a province: those that originate there."""
-    innovations = Innovation.objects.public()
+    """Approved innovations; of a province: those that originate there (from the rollup of
+    innovations per province and status)."""
+    rows = RollupInnovationStatus.objects.filter(status=InnovationStatus.APPROVED)
     if scope.province:
-        innovations = innovations.filter(province_id=scope.province.id)
-    return innovations.count()
+        rows = rows.filter(province_id=scope.province.id)
+    return rows.aggregate(n=Coalesce(Sum("n"), 0))["n"]
 
 
 Cells = list[tuple[int, str, str, int]]

@@ -56,11 +56,9 @@ def _compute(province_id: int | None) -> InterestFigures:
                 for row in own[:10]
             ],
         )
-    # Nationally from the rollup of open interest per innovation and province (kept by
-    # PostgreSQL: replication/rollups.py), for the innovations that are approved.
-    rolled = RollupInterest.objects.filter(
-        n__gt=0, innovation_id__in=Innovation.objects.filter(status="approved").values("pk")
-    )
+    # Nationally from the rollup of open interest in approved innovations per innovation
+    # and province (kept by PostgreSQL: replication/rollups.py).
+    rolled = RollupInterest.objects.filter(n__gt=0)
     totals = rolled.aggregate(
         n=Coalesce(Sum("n"), 0), provinces=Count("province_id", distinct=True)
     )

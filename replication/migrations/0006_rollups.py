@@ -48,6 +48,28 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name="RollupInnovationStatus",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "province_id",
+                        "status",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("province_id", models.IntegerField()),
+                ("status", models.CharField(max_length=24)),
+                ("n", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_innovation_status",
+            },
+        ),
+        migrations.CreateModel(
             name="RollupMoment",
             fields=[
                 (

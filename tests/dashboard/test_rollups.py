@@ -192,9 +192,16 @@ class Registry:
                 interest=interest, by=self.officers[interest.province.code]
             )
 
+    def archive(self, a: int, b: int) -> None:
+        """The ministry archives an innovation, or approves it again (as in the admin)."""
+        innovation = self.innovations[b % len(self.innovations)]
+        innovation.refresh_from_db()
+        innovation.status = "archived" if innovation.status == "approved" else "approved"
+        innovation.save(update_fields=["status"])
+
     def apply(self, operation: str, a: int, b: int) -> None:
         try:
-            if operation in ("file", "declare", "withdraw"):
+            if operation in ("file", "declare", "withdraw", "archive"):
                 getattr(self, operation)(a, b)
                 return
             plan = self.plan(a)
@@ -218,7 +225,9 @@ PLAN_OPERATIONS = [
     "move_due_date",
 ]
 OPERATIONS = st.tuples(
-    st.sampled_from(["file", "file", "declare", "withdraw", *PLAN_OPERATIONS]),
+    st.sampled_from(
+        ["file", "file", "declare", "declare", "withdraw", "archive", *PLAN_OPERATIONS]
+    ),
     st.integers(0, 11),
     st.integers(0, 11),
 )
