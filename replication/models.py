@@ -47,6 +47,7 @@ from replication.rollups import (
     RollupMoment,
     RollupPlan,
     RollupResult,
+    RollupResultGoal,
     RollupResultPart,
 )
 from replication.uploads import evidence_path
@@ -76,6 +77,7 @@ __all__ = [
     "RollupMoment",
     "RollupPlan",
     "RollupResult",
+    "RollupResultGoal",
     "RollupResultPart",
     "StageKind",
     "StageStatus",

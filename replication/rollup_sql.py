@@ -45,6 +45,7 @@ TABLES = [
     "replication_rollup_moment",
     "replication_rollup_due",
     "replication_rollup_result",
+    "replication_rollup_result_goal",
     "replication_rollup_result_part",
     "replication_rollup_cancel",
     "replication_rollup_interest",
@@ -108,12 +109,20 @@ CREATE OR REPLACE FUNCTION rollup_result_add(p_at timestamptz, p_province bigint
 RETURNS void AS $$
 BEGIN
     INSERT INTO replication_rollup_result AS r
-        (zone, month, province_id, category_id, sdg_goal, verified, reached)
+        (zone, month, province_id, category_id, verified, reached)
     SELECT z.o,
            COALESCE(date_trunc('month', p_at AT TIME ZONE z.name)::date, DATE '{NO_MONTH}'),
-           p_province, p_category, p_goal, p_verified, p_reached
+           p_province, p_category, p_verified, p_reached
     FROM {ZONE_VALUES} AS z(o, name)
-    ON CONFLICT (zone, month, province_id, category_id, sdg_goal) DO UPDATE
+    ON CONFLICT (zone, month, province_id, category_id) DO UPDATE
+        SET verified = r.verified + EXCLUDED.verified, reached = r.reached + EXCLUDED.reached;
+    INSERT INTO replication_rollup_result_goal AS r
+        (zone, month, province_id, sdg_goal, verified, reached)
+    SELECT z.o,
+           COALESCE(date_trunc('month', p_at AT TIME ZONE z.name)::date, DATE '{NO_MONTH}'),
+           p_province, p_goal, p_verified, p_reached
+    FROM {ZONE_VALUES} AS z(o, name)
+    ON CONFLICT (zone, month, province_id, sdg_goal) DO UPDATE
         SET verified = r.verified + EXCLUDED.verified, reached = r.reached + EXCLUDED.reached;
 END $$ LANGUAGE plpgsql;
 
@@ -651,11 +660,22 @@ LIVE_RESULT = f"""
 SELECT z.o,
        COALESCE(date_trunc('month', p.verified_at AT TIME ZONE z.name)::date,
                 DATE '{NO_MONTH}'),
-       p.province_id, p.category_id, p.sdg_goal, SUM(p.verified), SUM(p.reached)
+       p.province_id, p.category_id, SUM(p.verified), SUM(p.reached)
   FROM ({LIVE_RESULT_PART})
        AS p(plan_id, sdg_goal, province_id, category_id, verified_at, verified, reached)
  CROSS JOIN {ZONE_VALUES} AS z(o, name)
- GROUP BY 1, 2, 3, 4, 5
+ GROUP BY 1, 2, 3, 4
+"""  # noqa: S608
+
+LIVE_RESULT_GOAL = f"""
+SELECT z.o,
+       COALESCE(date_trunc('month', p.verified_at AT TIME ZONE z.name)::date,
+                DATE '{NO_MONTH}'),
+       p.province_id, p.sdg_goal, SUM(p.verified), SUM(p.reached)
+  FROM ({LIVE_RESULT_PART})
+       AS p(plan_id, sdg_goal, province_id, category_id, verified_at, verified, reached)
+ CROSS JOIN {ZONE_VALUES} AS z(o, name)
+ GROUP BY 1, 2, 3, 4
 """  # noqa: S608
 
 LIVE_INNOVATION_PROVINCE = """
@@ -710,8 +730,14 @@ LIVE = [
     ),
     (
         "replication_rollup_result",
-        "zone, month, province_id, category_id, sdg_goal, verified, reached",
+        "zone, month, province_id, category_id, verified, reached",
         LIVE_RESULT,
+        ["verified", "reached"],
+    ),
+    (
+        "replication_rollup_result_goal",
+        "zone, month, province_id, sdg_goal, verified, reached",
+        LIVE_RESULT_GOAL,
         ["verified", "reached"],
     ),
     (

@@ -76,19 +76,34 @@ class RollupDue(ReadOnly):
 
 class RollupResult(ReadOnly):
     """Verified indicators of public plans (and those that reached their target) per local
-    month of the evaluation stage's verification x province x sector x SDG goal (0: none)."""
+    month of the evaluation stage's verification x province x sector (0: none): the
+    results by sector, and their totals."""
 
-    pk = models.CompositePrimaryKey("zone", "month", "province_id", "category_id", "sdg_goal")
+    pk = models.CompositePrimaryKey("zone", "month", "province_id", "category_id")
     zone = models.SmallIntegerField()
     month = models.DateField()
     province_id = models.IntegerField()
     category_id = models.IntegerField()
-    sdg_goal = models.IntegerField()
     verified = models.IntegerField(default=0)
     reached = models.IntegerField(default=0)
 
     class Meta:
         db_table = "replication_rollup_result"
+
+
+class RollupResultGoal(ReadOnly):
+    """The same per SDG goal (0: an indicator without an SDG target): results by goal."""
+
+    pk = models.CompositePrimaryKey("zone", "month", "province_id", "sdg_goal")
+    zone = models.SmallIntegerField()
+    month = models.DateField()
+    province_id = models.IntegerField()
+    sdg_goal = models.IntegerField()
+    verified = models.IntegerField(default=0)
+    reached = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_result_goal"
 
 
 class RollupResultPart(ReadOnly):

@@ -78,6 +78,7 @@ from replication.rollups import (
     RollupMoment,
     RollupPlan,
     RollupResult,
+    RollupResultGoal,
 )
 
 PERIOD_ACTIONS = {
@@ -538,7 +539,7 @@ def results_by_sdg(scope: Scope, period: Period) -> list[ResultRow]:
     where, params = _result_filter(period, scope.province)
     sql = f"""
         SELECT NULLIF(r.sdg_goal, 0), g.name_id, g.name_en, SUM(r.verified), SUM(r.reached)
-          FROM {RollupResult._meta.db_table} r
+          FROM {RollupResultGoal._meta.db_table} r
           LEFT JOIN {SDG._meta.db_table} g ON g.number = r.sdg_goal
          WHERE {where}
          GROUP BY r.sdg_goal, g.name_id, g.name_en

@@ -129,7 +129,6 @@ class Migration(migrations.Migration):
                         "month",
                         "province_id",
                         "category_id",
-                        "sdg_goal",
                         blank=True,
                         editable=False,
                         primary_key=True,
@@ -140,12 +139,38 @@ class Migration(migrations.Migration):
                 ("month", models.DateField()),
                 ("province_id", models.IntegerField()),
                 ("category_id", models.IntegerField()),
-                ("sdg_goal", models.IntegerField()),
                 ("verified", models.IntegerField(default=0)),
                 ("reached", models.IntegerField(default=0)),
             ],
             options={
                 "db_table": "replication_rollup_result",
+            },
+        ),
+        migrations.CreateModel(
+            name="RollupResultGoal",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "zone",
+                        "month",
+                        "province_id",
+                        "sdg_goal",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("zone", models.SmallIntegerField()),
+                ("month", models.DateField()),
+                ("province_id", models.IntegerField()),
+                ("sdg_goal", models.IntegerField()),
+                ("verified", models.IntegerField(default=0)),
+                ("reached", models.IntegerField(default=0)),
+            ],
+            options={
+                "db_table": "replication_rollup_result_goal",
             },
         ),
         migrations.CreateModel(
