@@ -9,9 +9,11 @@ never call these from a page.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from innovations.models import SDG
@@ -35,6 +37,7 @@ from replication.dashboard.figures import (
 )
 from replication.dashboard.periods import Period
 from replication.models import (
+    OPEN_STAGE_STATUSES,
     PUBLIC_STATUSES,
     STAGE_ORDER,
     PlanStatus,
@@ -307,6 +310,26 @@ def innovation_rows(scope: Scope) -> QuerySet[Any]:
     )
 
 
+def next_due(scope: Scope, today: date, limit: int = 15) -> list[figures.DueStage]:
+    stages = (
+        scope.stages()
+        .filter(plan__status=PlanStatus.APPROVED, status__in=OPEN_STAGE_STATUSES)
+        .select_related("plan", "plan__innovation", "plan__province")
+        .order_by("due_date", "plan_id", "order")[:limit]
+    )
+    return [
+        figures.DueStage(
+            stage.plan_id,
+            str(stage.plan),
+            stage.kind,
+            str(stage.get_kind_display()),
+            stage.due_date,
+            (stage.due_date - today).days,
+        )
+        for stage in stages
+    ]
+
+
 def differences(scope: Scope, period: Period, rows: list[ProvinceRow]) -> list[str]:
     """Where the figures read from the rollups differ from these live ones, described."""
     pairs: list[tuple[str, Any, Any]] = [
@@ -343,6 +366,16 @@ def differences(scope: Scope, period: Period, rows: list[ProvinceRow]) -> list[s
                 period_by_province(rows, period),
             ),
         ]
+    if scope.province is not None:
+        today = timezone.now().astimezone(period.tzinfo).date()
+        for limit in (1, 15):
+            pairs.append(
+                (
+                    f"next {limit} due",
+                    figures.next_due(scope, today, limit),
+                    next_due(scope, today, limit),
+                )
+            )
     where = f"{scope.key} {period.slug}"
     return [
         f"{where}, {name}: rollups {rolled!r}, live {live!r}"
