@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from replication import rollup_sql
+from replication.migrations import _rollup_sql_0006 as rollup_sql
 
 
 class Migration(migrations.Migration):
