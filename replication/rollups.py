@@ -191,3 +191,18 @@ class RollupInnovationStatus(ReadOnly):
 
     class Meta:
         db_table = "replication_rollup_innovation_status"
+
+
+class RollupOpenStage(ReadOnly):
+    """Each unfinished stage of an approved plan, by province and due date: a province's
+    next due stages read along this key, however many plans it has."""
+
+    pk = models.CompositePrimaryKey("province_id", "due_date", "plan_id", "order")
+    province_id = models.IntegerField()
+    due_date = models.DateField()
+    plan_id = models.BigIntegerField()
+    order = models.SmallIntegerField()
+    stage_id = models.BigIntegerField()
+
+    class Meta:
+        db_table = "replication_rollup_open_stage"

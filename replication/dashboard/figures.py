@@ -76,6 +76,7 @@ from replication.rollups import (
     RollupInnovationProvince,
     RollupInnovationStatus,
     RollupMoment,
+    RollupOpenStage,
     RollupPlan,
     RollupResult,
     RollupResultGoal,
@@ -775,28 +776,17 @@ class DueStage:
         return reverse("replication:plan_detail", args=[self.plan_id]) + f"#stage-{self.kind}"
 
 
-DUE_WINDOW_SQL = f"""
-    SELECT MIN(due_date), COALESCE(MIN(due_date) FILTER (WHERE running >= %s), MAX(due_date))
-      FROM (
-        SELECT due_date, SUM(n) OVER (ORDER BY due_date) AS running
-          FROM {RollupDue._meta.db_table} WHERE province_id = %s AND n > 0
-      ) AS due
-"""  # noqa: S608
-
-
 def next_due(scope: Scope, today: date, limit: int = 15) -> list[DueStage]:
     """Unfinished stages of the scope's approved plans, most urgent (earliest due) first.
 
-    Of a province, only those due from its earliest due date to its `limit`-th (read from
-    its rollup of the same stages per due date, one query): the database then reads the
-    stages of those days along their due-date index, a few rows whatever the data's size,
-    instead of every stage of the province's plans."""
+    Of a province, the first `limit` of its rollup of unfinished stages of approved plans
+    by due date (read along its key, whatever the number of plans), then those stages."""
     stages = scope.stages().filter(plan__status=PlanStatus.APPROVED, status__in=OPEN_STAGE_STATUSES)
     if scope.province:
-        ((first, last),) = _fetch(DUE_WINDOW_SQL, [limit, scope.province.id])
-        if first is None:
-            return []
-        stages = stages.filter(due_date__gte=first, due_date__lte=last)
+        first = RollupOpenStage.objects.filter(province_id=scope.province.id).order_by(
+            "due_date", "plan_id", "order"
+        )
+        stages = Stage.objects.filter(pk__in=first.values("stage_id")[:limit])
     stages = (
         stages.select_related("plan", "plan__innovation", "plan__province")
         .only(

@@ -96,6 +96,32 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name="RollupOpenStage",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "province_id",
+                        "due_date",
+                        "plan_id",
+                        "order",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("province_id", models.IntegerField()),
+                ("due_date", models.DateField()),
+                ("plan_id", models.BigIntegerField()),
+                ("order", models.SmallIntegerField()),
+                ("stage_id", models.BigIntegerField()),
+            ],
+            options={
+                "db_table": "replication_rollup_open_stage",
+            },
+        ),
+        migrations.CreateModel(
             name="RollupPlan",
             fields=[
                 (

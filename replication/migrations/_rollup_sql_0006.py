@@ -37,6 +37,7 @@ TABLES = [
     "replication_rollup_innovation_province",
     "replication_rollup_innovation",
     "replication_rollup_innovation_status",
+    "replication_rollup_open_stage",
 ]
 
 ZONE_VALUES = "(VALUES " + ", ".join(f"({o}, '{z}')" for o, z in ZONES.items()) + ")"
@@ -78,6 +79,23 @@ BEGIN
     INSERT INTO replication_rollup_due AS r (province_id, due_date, n)
     VALUES (p_province, p_due, p_n)
     ON CONFLICT (province_id, due_date) DO UPDATE SET n = r.n + EXCLUDED.n;
+END $$ LANGUAGE plpgsql;
+
+-- An unfinished stage of an approved plan, in or out of its province's list.
+CREATE OR REPLACE FUNCTION rollup_open_stage_add(p_province bigint, p_due date, p_plan bigint,
+                                                 p_order integer, p_stage bigint,
+                                                 p_n integer) RETURNS void AS $$
+BEGIN
+    PERFORM rollup_due_add(p_province, p_due, p_n);
+    IF p_n > 0 THEN
+        INSERT INTO replication_rollup_open_stage
+            (province_id, due_date, plan_id, "order", stage_id)
+        VALUES (p_province, p_due, p_plan, p_order, p_stage) ON CONFLICT DO NOTHING;
+    ELSE
+        DELETE FROM replication_rollup_open_stage
+         WHERE province_id = p_province AND due_date = p_due AND plan_id = p_plan
+           AND "order" = p_order;
+    END IF;
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_interest_add(p_innovation bigint, p_province bigint,
@@ -267,13 +285,14 @@ RETURNS void AS $$
 DECLARE
     st record;
 BEGIN
-    FOR st IN SELECT status, due_date, verified_at FROM replication_stage
+    FOR st IN SELECT id, "order", status, due_date, verified_at FROM replication_stage
                WHERE plan_id = p_plan.id ORDER BY due_date LOOP
         IF p_verified THEN
             PERFORM rollup_moment_add(st.verified_at, p_plan.province_id, '{VERIFIED}', p_n);
         END IF;
         IF p_plan.status = 'approved' AND st.status IN ('pending', 'in_progress') THEN
-            PERFORM rollup_due_add(p_plan.province_id, st.due_date, p_n);
+            PERFORM rollup_open_stage_add(p_plan.province_id, st.due_date, p_plan.id,
+                                          st."order", st.id, p_n);
         END IF;
     END LOOP;
 END $$ LANGUAGE plpgsql;
@@ -370,7 +389,8 @@ BEGIN
     IF NOT FOUND THEN RETURN; END IF;  -- its plan is gone and took it off, or not yet here
     PERFORM rollup_moment_add(p_stage.verified_at, pl.province_id, '{VERIFIED}', p_n);
     IF pl.status = 'approved' AND p_stage.status IN ('pending', 'in_progress') THEN
-        PERFORM rollup_due_add(pl.province_id, p_stage.due_date, p_n);
+        PERFORM rollup_open_stage_add(pl.province_id, p_stage.due_date, p_stage.plan_id,
+                                      p_stage."order", p_stage.id, p_n);
     END IF;
 END $$ LANGUAGE plpgsql;
 
@@ -382,8 +402,9 @@ DECLARE
 BEGIN
     IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
     IF TG_OP = 'UPDATE' AND OLD.plan_id = NEW.plan_id THEN
-        IF (OLD.kind, OLD.status, OLD.due_date, OLD.verified_at)
-           IS NOT DISTINCT FROM (NEW.kind, NEW.status, NEW.due_date, NEW.verified_at) THEN
+        IF (OLD.kind, OLD.status, OLD.due_date, OLD.verified_at, OLD."order")
+           IS NOT DISTINCT FROM
+           (NEW.kind, NEW.status, NEW.due_date, NEW.verified_at, NEW."order") THEN
             RETURN NULL;
         END IF;
         -- Only what changed is written: starting a stage touches no row at all.
@@ -397,12 +418,14 @@ BEGIN
             IF pl.status = 'approved' THEN
                 IF OLD.status IN ('pending', 'in_progress') THEN old_due := OLD.due_date; END IF;
                 IF NEW.status IN ('pending', 'in_progress') THEN new_due := NEW.due_date; END IF;
-                IF old_due IS DISTINCT FROM new_due THEN
+                IF old_due IS DISTINCT FROM new_due OR OLD."order" <> NEW."order" THEN
                     IF old_due IS NOT NULL THEN
-                        PERFORM rollup_due_add(pl.province_id, old_due, -1);
+                        PERFORM rollup_open_stage_add(pl.province_id, old_due, OLD.plan_id,
+                                                      OLD."order", OLD.id, -1);
                     END IF;
                     IF new_due IS NOT NULL THEN
-                        PERFORM rollup_due_add(pl.province_id, new_due, 1);
+                        PERFORM rollup_open_stage_add(pl.province_id, new_due, NEW.plan_id,
+                                                      NEW."order", NEW.id, 1);
                     END IF;
                 END IF;
             END IF;
@@ -550,7 +573,7 @@ DROP FUNCTION IF EXISTS rollup_on_plan, rollup_on_stage, rollup_on_indicator,
     rollup_plan_moments, rollup_stage_apply, rollup_event_apply, rollup_event_province,
     rollup_refresh_results,
     rollup_refresh_cancel, rollup_plan_public, rollup_innovation_add, rollup_result_add,
-    rollup_interest_add, rollup_innovation_status_add, rollup_due_add,
+    rollup_interest_add, rollup_innovation_status_add, rollup_open_stage_add, rollup_due_add,
     rollup_plan_add, rollup_moment_add;
 """
 )
@@ -629,6 +652,12 @@ SELECT pl.province_id, st.due_date, COUNT(*)
  GROUP BY 1, 2
 """
 
+LIVE_OPEN_STAGE = """
+SELECT pl.province_id, st.due_date, st.plan_id, st."order", st.id
+  FROM replication_stage st JOIN replication_replicationplan pl ON pl.id = st.plan_id
+ WHERE pl.status = 'approved' AND st.status IN ('pending', 'in_progress')
+"""
+
 LIVE_RESULT_PART = f"""
 SELECT i.plan_id, COALESCE(i.sdg_goal, 0), pl.province_id, COALESCE(inv.category_id, 0),
        st.verified_at, COUNT(*), COUNT(*) FILTER (WHERE {REACHED})
@@ -701,6 +730,12 @@ LIVE = [
         ["n"],
     ),
     ("replication_rollup_due", "province_id, due_date, n", LIVE_DUE, ["n"]),
+    (
+        "replication_rollup_open_stage",
+        'province_id, due_date, plan_id, "order", stage_id',
+        LIVE_OPEN_STAGE,
+        [],
+    ),
     (
         "replication_rollup_cancel",
         "plan_id, province_id, at",
