@@ -6,8 +6,12 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from jipp.invariants import invariant
-from replication import interest_invariants  # noqa: F401 (its promises register here)
-from replication.dashboard import pages
+from replication import (
+    interest_invariants,  # noqa: F401 (its promises register here)
+    rollup_sql,
+)
+from replication.dashboard import figures as figure_rows
+from replication.dashboard import live, pages
 from replication.dashboard.figures import Scope
 from replication.dashboard.periods import Period, current_year
 from replication.models import (
@@ -241,3 +245,24 @@ def achieved_after_evaluation() -> list[str]:
         .values_list("pk", "plan_id")
     )
     return [f"indicator {pk} of plan {plan}: achieved before the evaluation" for pk, plan in rows]
+
+
+# -- the dashboards' rollups (replication/rollups.py) ---------------------------------------
+
+
+@invariant("Every dashboard rollup equals the live aggregate it stands for")
+def rollups_equal_live() -> list[str]:
+    return rollup_sql.drift()
+
+
+@invariant(
+    "The dashboard figures read from the rollups equal those computed from the live rows "
+    "(national, this year and last year, and their provinces)"
+)
+def rollup_figures_equal_live() -> list[str]:
+    rows = figure_rows.provinces()
+    year = current_year()
+    problems = []
+    for period in (Period(year), Period(year - 1)):
+        problems += live.differences(Scope(), period, rows)
+    return problems

@@ -40,6 +40,16 @@ from replication.results import (
     IndicatorChangeRequest,
     LegalBasisKind,
 )
+from replication.rollups import (
+    RollupCancel,
+    RollupDue,
+    RollupInterest,
+    RollupMoment,
+    RollupPlan,
+    RollupResult,
+    RollupResultGoal,
+    RollupResultPart,
+)
 from replication.uploads import evidence_path
 
 __all__ = [
@@ -61,6 +71,14 @@ __all__ = [
     "PlanStatus",
     "ReminderKind",
     "ReminderStatus",
+    "RollupCancel",
+    "RollupDue",
+    "RollupInterest",
+    "RollupMoment",
+    "RollupPlan",
+    "RollupResult",
+    "RollupResultGoal",
+    "RollupResultPart",
     "StageKind",
     "StageStatus",
 ]

@@ -1,7 +1,12 @@
 """Every figure of the dashboards, the public page, the API and the report.
 
 Each function is one aggregate query (two at most), whatever the data's size: the
-database counts, Python only reshapes result rows (at most 38 provinces x 7 stages).
+database counts, Python only reshapes result rows (at most 38 provinces x 7 stages). What
+grows with the data (plans, stages, events, indicators) is read from the rollups that
+PostgreSQL keeps (replication/rollups.py, replication/rollup_sql.py): a period's figure is
+a sum over its months in its zone, never a scan of the rows. The same figures computed
+from the live rows, the definitions below, are replication/dashboard/live.py: check_data
+and the tests hold the two equal.
 
 Two kinds of period figures (docs: README "Dashboards and reports"):
 - *in the period*: what the audit trail records between the period's start and end
@@ -29,26 +34,29 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from forums.models import ForumSession, ForumStatus
-from innovations.models import SDG, Innovation
-from jipp.models import AuditEvent, Notification, NotificationChannel, Province
+from innovations.models import SDG, Category, Innovation, InnovationStatus
+from jipp.models import ZONE_LABELS, AuditEvent, Notification, NotificationChannel, Province
+from replication import rollup_sql
 from replication.dashboard.periods import NATIONAL_ZONE, Period
 from replication.models import (
     OPEN_STAGE_STATUSES,
@@ -60,9 +68,19 @@ from replication.models import (
     Stage,
     StageKind,
     StageStatus,
-    overdue_stages,
 )
 from replication.results import reached_condition
+from replication.rollups import (
+    RollupDue,
+    RollupInnovation,
+    RollupInnovationProvince,
+    RollupInnovationStatus,
+    RollupMoment,
+    RollupOpenStage,
+    RollupPlan,
+    RollupResult,
+    RollupResultGoal,
+)
 
 PERIOD_ACTIONS = {
     "plans_approved": "plan_approved",
@@ -132,24 +150,195 @@ def scope_for(province: Province | None) -> Scope:
     return Scope(row, province.timezone)
 
 
+# -- the rollups (replication/rollups.py): what the figures read ------------------------
+
+STATE_NAMES = ["approved_by_end", "completed_by_end", "active_at_end", "stages_verified_by_end"]
+STATE_MOMENTS = [
+    rollup_sql.APPROVED,
+    rollup_sql.CANCELLED,
+    rollup_sql.APPROVED_COMPLETED,
+    rollup_sql.COMPLETED,
+    rollup_sql.VERIFIED,
+]
+Counts = dict[tuple[str, int | None], int]
+
+
+def _fetch(sql: str, params: Any) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _grouped(rows: QuerySet[Any], by_province: bool) -> Counts:
+    """{(what, province id or None): n} of RollupMoment rows."""
+    keys = ["what", "province_id"] if by_province else ["what"]
+    counts: Counts = {}
+    for row in rows.order_by().values_list(*keys).annotate(total=Sum("n")):
+        what, province_id, n = row if by_province else (row[0], None, row[1])
+        counts[what, province_id] = n or 0
+    return counts
+
+
+def _moments(period: Period, whats: list[str], province: ProvinceRow | None) -> QuerySet[Any]:
+    rows = RollupMoment.objects.filter(zone=rollup_sql.ZONE_OF[period.zone], what__in=whats)
+    return rows.filter(province_id=province.id) if province else rows
+
+
+def _in_months(
+    period: Period, whats: list[str], province: ProvinceRow | None, *, by_province: bool = False
+) -> Counts:
+    """What happened in the period: the sum of its months in its zone (one query)."""
+    rows = _moments(period, whats, province).filter(
+        month__gte=period.start.date(), month__lt=period.end.date()
+    )
+    return _grouped(rows, by_province)
+
+
+TAIL_SQL = f"""
+    SELECT what, province_id, COUNT(*) FROM (
+        SELECT '{rollup_sql.APPROVED}' AS what, province_id
+          FROM replication_replicationplan
+         WHERE approved_at >= %(moment)s AND approved_at < %(bound)s
+        UNION ALL
+        SELECT '{rollup_sql.COMPLETED}', province_id FROM replication_replicationplan
+         WHERE completed_at >= %(moment)s AND completed_at < %(bound)s
+        UNION ALL
+        SELECT '{rollup_sql.APPROVED_COMPLETED}', province_id
+          FROM replication_replicationplan
+         WHERE approved_at < %(bound)s AND completed_at < %(bound)s
+           AND (approved_at >= %(moment)s OR completed_at >= %(moment)s)
+        UNION ALL
+        SELECT '{rollup_sql.CANCELLED}', province_id FROM replication_rollup_cancel
+         WHERE at >= %(moment)s AND at < %(bound)s
+        UNION ALL
+        SELECT '{rollup_sql.VERIFIED}', plan.province_id
+          FROM replication_stage stage
+          JOIN replication_replicationplan plan ON plan.id = stage.plan_id
+         WHERE stage.verified_at >= %(moment)s AND stage.verified_at < %(bound)s
+    ) AS tail
+"""  # noqa: S608
+
+
+def _state_at(
+    period: Period, province: ProvinceRow | None, *, by_province: bool = False
+) -> dict[int | None, dict[str, int]]:
+    """The state at the period's end (or now): the moments of the months before the month
+    the moment ends, less those from the moment to that month's end (read from the rows'
+    indexes: nothing, or what is dated later today). One query, two while it runs."""
+    moment = period.state_at
+    local = moment.astimezone(period.tzinfo)
+    bound = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if bound < local:
+        month = bound.month % 12 + 1
+        bound = bound.replace(year=bound.year + (bound.month == 12), month=month)
+    rows = _moments(period, STATE_MOMENTS, province).filter(month__lt=bound.date())
+    counts = _grouped(rows, by_province)
+    if moment < bound:
+        sql = TAIL_SQL + (" WHERE province_id = %(province)s" if province else "")
+        sql += " GROUP BY what, province_id"
+        params = {"moment": moment, "bound": bound, "province": province.id if province else 0}
+        for what, province_id, n in _fetch(sql, params):
+            key = (what, province_id if by_province else None)
+            counts[key] = counts.get(key, 0) - n
+    found: dict[int | None, dict[str, int]] = {}
+    for province_id in {key[1] for key in counts}:
+
+        def n(what: str, province_id: int | None = province_id) -> int:
+            return counts.get((what, province_id), 0)
+
+        approved = n(rollup_sql.APPROVED) - n(rollup_sql.CANCELLED)
+        found[province_id] = {
+            "approved_by_end": approved,
+            "completed_by_end": n(rollup_sql.COMPLETED),
+            "active_at_end": approved - n(rollup_sql.APPROVED_COMPLETED),
+            "stages_verified_by_end": n(rollup_sql.VERIFIED),
+        }
+    return found
+
+
+def _results(period: Period, province: ProvinceRow | None) -> QuerySet[RollupResult]:
+    """The rollup of the indicators verified in the period."""
+    rows = RollupResult.objects.filter(
+        zone=rollup_sql.ZONE_OF[period.zone],
+        month__gte=period.start.date(),
+        month__lt=period.end.date(),
+    ).order_by()
+    return rows.filter(province_id=province.id) if province else rows
+
+
+def _result_filter(period: Period, province: ProvinceRow | None) -> tuple[str, list[Any]]:
+    where = "r.zone = %s AND r.month >= %s AND r.month < %s"
+    params: list[Any] = [rollup_sql.ZONE_OF[period.zone], period.start.date(), period.end.date()]
+    if province:
+        where += " AND r.province_id = %s"
+        params.append(province.id)
+    return where, params
+
+
+def overdue_counts(scope: Scope) -> list[tuple[int, int]]:
+    """(province id, unfinished stages of approved plans due before today in the province's
+    zone), worst first (one query: replication.models.overdue_stages, from the rollup)."""
+    now = timezone.now()
+    conditions, params = [], []
+    for zone in ZONE_LABELS:
+        conditions.append("(province.timezone = %s AND due.due_date < %s)")
+        params += [zone, now.astimezone(Province(timezone=zone).tzinfo).date()]
+    where = " OR ".join(conditions)
+    if scope.province:
+        where = f"due.province_id = %s AND ({where})"
+        params.insert(0, scope.province.id)
+    sql = f"""
+        SELECT due.province_id, SUM(due.n) FROM {RollupDue._meta.db_table} due
+          JOIN {Province._meta.db_table} province ON province.id = due.province_id
+         WHERE {where}
+         GROUP BY due.province_id HAVING SUM(due.n) > 0
+         ORDER BY SUM(due.n) DESC, due.province_id
+    """  # noqa: S608
+    return [(province_id, int(n)) for province_id, n in _fetch(sql, params)]
+
+
 # -- key figures --------------------------------------------------------------------------
 
 
 def approved_innovations(scope: Scope) -> int:
-    """Approved innovations; of a province: those that originate there."""
-    innovations = Innovation.objects.public()
+    """Approved innovations; of a province: those that originate there (from the rollup of
+    innovations per province and status)."""
+    rows = RollupInnovationStatus.objects.filter(status=InnovationStatus.APPROVED)
     if scope.province:
-        innovations = innovations.filter(province_id=scope.province.id)
-    return innovations.count()
+        rows = rows.filter(province_id=scope.province.id)
+    return rows.aggregate(n=Coalesce(Sum("n"), 0))["n"]
 
 
-def plans_by_status(scope: Scope) -> dict[str, int]:
-    counts = dict(scope.plans().order_by().values_list("status").annotate(n=Count("id")))
+Cells = list[tuple[int, str, str, int]]
+
+
+def plan_cells() -> Cells:
+    """(province id, status, current stage, plans) of the whole nation: at most 38 x 6 x 8
+    rows of the rollup, read once for every figure of plans by status and stage (one
+    query)."""
+    return list(
+        RollupPlan.objects.exclude(n=0).values_list("province_id", "status", "current_stage", "n")
+    )
+
+
+def _in_scope(cells: Cells | None, scope: Scope) -> Cells:
+    cells = plan_cells() if cells is None else cells
+    if scope.province is None:
+        return cells
+    return [cell for cell in cells if cell[0] == scope.province.id]
+
+
+def plans_by_status(scope: Scope, cells: Cells | None = None) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for _, status, _, n in _in_scope(cells, scope):
+        counts[status] += n
     return {status.value: counts.get(status.value, 0) for status in PlanStatus}
 
 
-def overdue_now(scope: Scope) -> int:
-    return scope.stages().filter(overdue_stages()).count()
+def overdue_now(scope: Scope, overdue: list[tuple[int, int]] | None = None) -> int:
+    """Unfinished stages of approved plans past their due date now; `overdue`: what
+    overdue_counts(scope) gave, when the page already read it."""
+    return sum(n for _, n in (overdue_counts(scope) if overdue is None else overdue))
 
 
 # -- what happened in the period, and the state at its end --------------------------------
@@ -183,30 +372,18 @@ def forums_held(scope: Scope, period: Period) -> int:
     return _forums_held(scope, period).count()
 
 
-def in_period(scope: Scope, period: Period) -> dict[str, int]:
-    """Plans approved, stages verified, due dates moved, forums held (two or three queries)."""
-    by_action = {
-        name: Count("id", filter=Q(action=action)) for name, action in PERIOD_ACTIONS.items()
-    }
-    if scope.province is None:
-        counts = _events(period).aggregate(**by_action)
-    else:
-        # From the province's own plans and stages, through the index audit_target: a
-        # province has a thirty-eighth of the nation's events.
-        plan_type, stage_type = _types()
-        counts = (
-            _events(period, ["plan_approved"])
-            .filter(target_type_id=plan_type, target_id__in=scope.plans().values("pk"))
-            .aggregate(plans_approved=by_action["plans_approved"])
-        )
-        counts |= (
-            _events(period, ["stage_verified", "due_date_accepted"])
-            .filter(target_type_id=stage_type, target_id__in=scope.stages().values("pk"))
-            .aggregate(
-                stages_verified=by_action["stages_verified"],
-                due_dates_moved=by_action["due_dates_moved"],
-            )
-        )
+def moments_in(scope: Scope, period: Period) -> Counts:
+    """The period's events and completions from the monthly rollup, for in_period and
+    results (one query)."""
+    return _in_months(period, [*PERIOD_ACTIONS.values(), rollup_sql.COMPLETED], scope.province)
+
+
+def in_period(scope: Scope, period: Period, moments: Counts | None = None) -> dict[str, int]:
+    """Plans approved, stages verified, due dates moved (the audit trail's events, from the
+    monthly rollup; `moments`: what moments_in gave, when the page read it), forums held
+    (two queries, one with `moments`)."""
+    found = moments_in(scope, period) if moments is None else moments
+    counts = {name: found.get((action, None), 0) for name, action in PERIOD_ACTIONS.items()}
     counts["forums_held"] = forums_held(scope, period)
     return counts
 
@@ -239,12 +416,10 @@ def _state_counts(moment: Any) -> dict[str, Count]:
 
 
 def at_end(scope: Scope, period: Period) -> dict[str, int]:
-    """Plans approved / completed / active and stages verified at the period's end."""
-    moment = period.state_at
-    plans = scope.plans().annotate(cancelled=_cancelled_before(moment))
-    counts = plans.aggregate(**_state_counts(moment))
-    counts["stages_verified_by_end"] = scope.stages().filter(verified_at__lt=moment).count()
-    return counts
+    """Plans approved / completed / active and stages verified at the period's end: the
+    months before it, less what came between the moment and its month's end (two queries
+    while the period runs, one after)."""
+    return _state_at(period, scope.province).get(None, dict.fromkeys(STATE_NAMES, 0))
 
 
 # -- results: plans completed, indicators that reached their target -----------------------
@@ -305,56 +480,75 @@ def verified_indicators(scope: Scope, period: Period | None = None) -> QuerySet[
     return indicators
 
 
-def results(scope: Scope, period: Period) -> dict[str, int]:
+def results(
+    scope: Scope,
+    period: Period,
+    moments: Counts | None = None,
+    by_sector: list[ResultRow] | None = None,
+) -> dict[str, int]:
     """Plans completed in the period; indicators verified in it and those reached (two
-    queries)."""
-    counts = {"completed_in_period": completed_in(scope, period).count()}
-    counts |= verified_indicators(scope, period).aggregate(**RESULT_COUNTS)
+    queries; none when the page already read `moments` and `by_sector`: every indicator
+    has one sector, or none, which is a row too)."""
+    found = moments_in(scope, period) if moments is None else moments
+    counts = {"completed_in_period": found.get((rollup_sql.COMPLETED, None), 0)}
+    if by_sector is not None:
+        counts["indicators_verified"] = sum(row.verified for row in by_sector)
+        counts["indicators_reached"] = sum(row.reached for row in by_sector)
+        return counts
+    rows = _results(period, scope.province)
+    counts |= rows.aggregate(
+        indicators_verified=Coalesce(Sum("verified"), 0),
+        indicators_reached=Coalesce(Sum("reached"), 0),
+    )
     return counts
 
 
 def public_results() -> dict[str, int]:
     """Every verified indicator of the public (approved and completed) plans, and those
     that reached their target, whenever verified (one query)."""
-    return verified_indicators(Scope()).aggregate(**RESULT_COUNTS)
+    return RollupResult.objects.filter(zone=rollup_sql.ZONE_OF[NATIONAL_ZONE]).aggregate(
+        indicators_verified=Coalesce(Sum("verified"), 0),
+        indicators_reached=Coalesce(Sum("reached"), 0),
+    )
 
 
 def results_by_sector(scope: Scope, period: Period) -> list[ResultRow]:
     """Indicators verified in the period and reached, by the innovation's category (sector),
     most verified first (one query, categories joined)."""
     english = get_language() == "en"
-    category = "plan__innovation__category__"
-    rows = (
-        verified_indicators(scope, period)
-        .order_by()
-        .values_list(f"{category}slug", f"{category}name_id", f"{category}name_en")
-        .annotate(**RESULT_COUNTS)
-    )
+    where, params = _result_filter(period, scope.province)
+    sql = f"""
+        SELECT c.slug, c.name_id, c.name_en, SUM(r.verified), SUM(r.reached)
+          FROM {RollupResult._meta.db_table} r
+          LEFT JOIN {Category._meta.db_table} c ON c.id = r.category_id
+         WHERE {where}
+         GROUP BY c.slug, c.name_id, c.name_en
+        HAVING SUM(r.verified) > 0
+    """  # noqa: S608
     found = [
-        ResultRow(slug, name_en if english else name_id, verified, reached)
-        for slug, name_id, name_en, verified, reached in rows
+        ResultRow(slug, name_en if english else name_id, int(verified), int(reached))
+        for slug, name_id, name_en, verified, reached in _fetch(sql, params)
     ]
     return sorted(found, key=lambda row: (-row.verified, row.label))
 
 
 def results_by_sdg(scope: Scope, period: Period) -> list[ResultRow]:
     """Indicators verified in the period and reached, by the goal of their SDG target, in
-    the goals' order; those without an SDG target last (one query, the goal's name read
-    in it)."""
+    the goals' order; those without an SDG target last (one query, the goals' names
+    joined)."""
     english = get_language() == "en"
-    goal = SDG.objects.filter(number=OuterRef("sdg_goal"))
-    rows = list(
-        verified_indicators(scope, period)
-        .order_by()
-        .values_list("sdg_goal")
-        .annotate(
-            **RESULT_COUNTS,
-            name_id=Subquery(goal.values("name_id")[:1]),
-            name_en=Subquery(goal.values("name_en")[:1]),
-        )
-    )
+    where, params = _result_filter(period, scope.province)
+    sql = f"""
+        SELECT NULLIF(r.sdg_goal, 0), g.name_id, g.name_en, SUM(r.verified), SUM(r.reached)
+          FROM {RollupResultGoal._meta.db_table} r
+          LEFT JOIN {SDG._meta.db_table} g ON g.number = r.sdg_goal
+         WHERE {where}
+         GROUP BY r.sdg_goal, g.name_id, g.name_en
+        HAVING SUM(r.verified) > 0
+    """  # noqa: S608
     found, without = [], []
-    for number, verified, reached, name_id, name_en in rows:
+    for number, name_id, name_en, verified, reached in _fetch(sql, params):
+        verified, reached = int(verified), int(reached)
         if number is None:
             without.append(ResultRow("", gettext("Without an SDG target"), verified, reached))
             continue
@@ -380,111 +574,62 @@ class ProvinceFigures:
         )
 
 
-def public_by_province(rows: list[ProvinceRow]) -> list[ProvinceFigures]:
+def public_by_province(
+    rows: list[ProvinceRow], cells: Cells | None = None
+) -> list[ProvinceFigures]:
     """Approved (in progress) and completed plans of every province: what the public sees."""
-    counts = {
-        province_id: (approved, completed)
-        for province_id, approved, completed in ReplicationPlan.objects.public()
-        .order_by()
-        .values("province_id")
-        .annotate(
-            approved=Count("id", filter=Q(status=PlanStatus.APPROVED)),
-            completed=Count("id", filter=Q(status=PlanStatus.COMPLETED)),
-        )
-        .values_list("province_id", "approved", "completed")
-    }
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for province_id, status, _, n in plan_cells() if cells is None else cells:
+        counts[province_id, status] += n
     result = []
     for row in rows:
-        approved, completed = counts.get(row.id, (0, 0))
+        approved = counts.get((row.id, PlanStatus.APPROVED), 0)
+        completed = counts.get((row.id, PlanStatus.COMPLETED), 0)
         values = {"approved": approved, "completed": completed, "total": approved + completed}
         result.append(ProvinceFigures(row, values))
     return result
 
 
 def period_by_province(rows: list[ProvinceRow], period: Period) -> list[ProvinceFigures]:
-    """Every province's period figures, state at the end and results (seven queries).
-
-    A plan is approved once and a stage verified once: their events are read as the set
-    of their targets (a semi-join); due-date moves may repeat, each is counted.
-    """
-    approved = (
-        ReplicationPlan.objects.filter(
-            pk__in=_events(period, ["plan_approved"]).values("target_id")
-        )
-        .order_by()
-        .values("province_id")
-        .annotate(plans_approved=Count("id"))
-    )
-    verified_in = (
-        Stage.objects.filter(pk__in=_events(period, ["stage_verified"]).values("target_id"))
-        .order_by()
-        .values("plan__province_id")
-        .annotate(stages_verified=Count("id"))
-    )
-    moved = (
-        _events(period, ["due_date_accepted"])
-        .annotate(
-            province_id=Subquery(
-                Stage.objects.filter(pk=OuterRef("target_id")).values("plan__province_id")
-            )
-        )
-        .order_by()
-        .values("province_id")
-        .annotate(due_dates_moved=Count("id"))
-    )
-    moment = period.state_at
-    completed_in_period = Q(completed_at__gte=period.start, completed_at__lt=period.end)
-    state = (
-        ReplicationPlan.objects.annotate(cancelled=_cancelled_before(moment))
-        .order_by()
-        .values("province_id")
-        .annotate(
-            **_state_counts(moment),
-            completed_in_period=Count("id", filter=completed_in_period),
-        )
-    )
-    verified = (
-        Stage.objects.filter(verified_at__lt=moment)
-        .order_by()
-        .values("plan__province_id")
-        .annotate(stages_verified_by_end=Count("id"))
-    )
-    forums = (
-        _forums_held(Scope(), period)
-        .order_by()
-        .values("host_province_id")
-        .annotate(forums_held=Count("id"))
-    )
-    indicators = (
-        verified_indicators(Scope(), period)
-        .order_by()
-        .values("plan__province_id")
-        .annotate(**RESULT_COUNTS)
-    )
+    """Every province's period figures, state at the end and results (four or five
+    queries, from the rollups; forums from their table)."""
     names = [
         *PERIOD_ACTIONS,
-        *_state_counts(moment),
-        "stages_verified_by_end",
+        *STATE_NAMES,
         "forums_held",
         "completed_in_period",
         *RESULT_COUNTS,
     ]
     by_id = {row.id: dict.fromkeys(names, 0) for row in rows}
-    grouped: list[tuple[Any, str]] = [
-        (approved, "province_id"),
-        (verified_in, "plan__province_id"),
-        (moved, "province_id"),
-        (state, "province_id"),
-        (verified, "plan__province_id"),
-        (forums, "host_province_id"),
-        (indicators, "plan__province_id"),
-    ]
-    for found, key in grouped:
-        for item in found:
-            values = dict(item)
-            province_id = values.pop(key)
-            if province_id in by_id:
-                by_id[province_id].update(values)
+    in_months = _in_months(
+        period, [*PERIOD_ACTIONS.values(), rollup_sql.COMPLETED], None, by_province=True
+    )
+    named = {action: name for name, action in PERIOD_ACTIONS.items()}
+    named[rollup_sql.COMPLETED] = "completed_in_period"
+    for (what, province_id), n in in_months.items():
+        if province_id in by_id:
+            by_id[province_id][named[what]] = n
+    for province_id, state in _state_at(period, None, by_province=True).items():
+        if province_id in by_id:
+            by_id[province_id].update(state)
+    forums = (
+        _forums_held(Scope(), period)
+        .order_by()
+        .values_list("host_province_id")
+        .annotate(n=Count("id"))
+    )
+    for province_id, n in forums:
+        if province_id in by_id:
+            by_id[province_id]["forums_held"] = n
+    indicators = (
+        _results(period, None)
+        .values_list("province_id")
+        .annotate(verified=Sum("verified"), reached=Sum("reached"))
+    )
+    for province_id, verified, reached in indicators:
+        if province_id in by_id:
+            by_id[province_id]["indicators_verified"] = verified
+            by_id[province_id]["indicators_reached"] = reached
     return [ProvinceFigures(row, by_id[row.id]) for row in rows]
 
 
@@ -501,20 +646,17 @@ class MatrixRow:
         return sum(n for _, n in self.cells)
 
 
-def stage_matrix(scope: Scope, rows: list[ProvinceRow]) -> list[MatrixRow]:
-    """Approved plans of each province at each of the seven stages (one query)."""
+def stage_matrix(
+    scope: Scope, rows: list[ProvinceRow], cells: Cells | None = None
+) -> list[MatrixRow]:
+    """Approved plans of each province at each of the seven stages."""
     # An approved plan whose seven stages are all done has no current stage: it waits for
     # the last one to be verified, so it is counted there.
     last = STAGE_ORDER[-1]
     counts: dict[tuple[int, str], int] = defaultdict(int)
-    for province_id, kind, n in (
-        scope.plans()
-        .filter(status=PlanStatus.APPROVED)
-        .order_by()
-        .values_list("province_id", "current_stage")
-        .annotate(n=Count("id"))
-    ):
-        counts[province_id, kind or last] += n
+    for province_id, status, kind, n in _in_scope(cells, scope):
+        if status == PlanStatus.APPROVED:
+            counts[province_id, kind or last] += n
     if scope.province:
         rows = [scope.province]
     return [
@@ -523,18 +665,13 @@ def stage_matrix(scope: Scope, rows: list[ProvinceRow]) -> list[MatrixRow]:
     ]
 
 
-def overdue_by_province(scope: Scope, rows: list[ProvinceRow]) -> list[tuple[ProvinceRow, int]]:
-    """Provinces with overdue stages now, worst first (one query)."""
+def overdue_by_province(
+    scope: Scope, rows: list[ProvinceRow], overdue: list[tuple[int, int]] | None = None
+) -> list[tuple[ProvinceRow, int]]:
+    """Provinces with overdue stages now, worst first."""
     by_id = {row.id: row for row in rows}
-    counts = (
-        scope.stages()
-        .filter(overdue_stages())
-        .order_by()
-        .values_list("plan__province_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "plan__province_id")
-    )
-    return [(by_id[province_id], n) for province_id, n in counts if province_id in by_id]
+    found = overdue_counts(scope) if overdue is None else overdue
+    return [(by_id[province_id], n) for province_id, n in found if province_id in by_id]
 
 
 @dataclass(frozen=True)
@@ -553,18 +690,19 @@ class InnovationFigures:
 
 def innovation_rows(scope: Scope) -> QuerySet[Any]:
     """(innovation id, approved, completed, provinces, total) per approved innovation with
-    approved or completed plans, most replicated first: one query grouped by the id alone
-    (grouping by titles costs a sort of text), sliced or paged by the caller."""
-    plans = scope.plans().filter(status__in=PUBLIC_STATUSES, innovation__status="approved")
-    return (
-        plans.order_by()
-        .values_list("innovation_id")
-        .annotate(
-            approved=Count("id", filter=Q(status=PlanStatus.APPROVED)),
-            completed=Count("id", filter=Q(status=PlanStatus.COMPLETED)),
-            provinces=Count("province_id", distinct=True),
-            total=Count("id"),
+    approved or completed plans, most replicated first, sliced or paged by the caller: from
+    the rollups, nationally along the index of the totals, a province's from its pairs."""
+    approved = Innovation.objects.filter(pk=OuterRef("innovation_id"), status="approved")
+    rows: QuerySet[Any]
+    if scope.province:
+        rows = RollupInnovationProvince.objects.filter(province_id=scope.province.id).annotate(
+            provinces=Value(1), total=F("approved") + F("completed")
         )
+    else:
+        rows = RollupInnovation.objects.all()
+    return (
+        rows.filter(Exists(approved), total__gt=0)
+        .values_list("innovation_id", "approved", "completed", "provinces", "total")
         .order_by("-total", "innovation_id")
     )
 
@@ -639,11 +777,18 @@ class DueStage:
 
 
 def next_due(scope: Scope, today: date, limit: int = 15) -> list[DueStage]:
-    """Unfinished stages of the scope's approved plans, most urgent (earliest due) first."""
+    """Unfinished stages of the scope's approved plans, most urgent (earliest due) first.
+
+    Of a province, the first `limit` of its rollup of unfinished stages of approved plans
+    by due date (read along its key, whatever the number of plans), then those stages."""
+    stages = scope.stages().filter(plan__status=PlanStatus.APPROVED, status__in=OPEN_STAGE_STATUSES)
+    if scope.province:
+        first = RollupOpenStage.objects.filter(province_id=scope.province.id).order_by(
+            "due_date", "plan_id", "order"
+        )
+        stages = Stage.objects.filter(pk__in=first.values("stage_id")[:limit])
     stages = (
-        scope.stages()
-        .filter(plan__status=PlanStatus.APPROVED, status__in=OPEN_STAGE_STATUSES)
-        .select_related("plan", "plan__innovation", "plan__province")
+        stages.select_related("plan", "plan__innovation", "plan__province")
         .only(
             "kind",
             "due_date",

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from innovations.models import Innovation
 from jipp.cache import remembered
 from replication.interest import Interest, InterestStatus
+from replication.rollups import RollupInterest
 
 TOP = 5
 
@@ -54,10 +56,16 @@ def _compute(province_id: int | None) -> InterestFigures:
                 for row in own[:10]
             ],
         )
-    totals = open_interest.aggregate(n=Count("id"), provinces=Count("province", distinct=True))
+    # Nationally from the rollup of open interest in approved innovations per innovation
+    # and province (kept by PostgreSQL: replication/rollups.py).
+    rolled = RollupInterest.objects.filter(n__gt=0)
+    totals = rolled.aggregate(
+        n=Coalesce(Sum("n"), 0), provinces=Count("province_id", distinct=True)
+    )
     top = list(
-        open_interest.values("innovation_id")
-        .annotate(count=Count("id"))
+        rolled.order_by()
+        .values("innovation_id")
+        .annotate(count=Sum("n"))
         .order_by("-count", "innovation_id")[:TOP]
     )
     titles = {

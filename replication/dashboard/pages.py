@@ -150,24 +150,29 @@ def collect(scope: Scope, period: Period, *, report: bool = False) -> Dashboard:
 
 
 def compute(scope: Scope, period: Period, *, report: bool = False) -> Dashboard:
-    """Every figure of a dashboard (about fifteen queries, whatever the data's size)."""
+    """Every figure of a dashboard (about fifteen queries, whatever the data's size; the
+    counts that grow with the data come from the rollups)."""
     rows = figures.provinces()
     today = timezone.now().astimezone(period.tzinfo).date()
     board = Dashboard(scope, period, timezone.now())
+    # Rollups read once and shared by the figures drawn from them (replication/rollups.py).
+    cells = figures.plan_cells()
+    overdue = figures.overdue_counts(scope)
+    moments = figures.moments_in(scope, period)
     board.approved_innovations = figures.approved_innovations(scope)
-    board.plans_by_status = figures.plans_by_status(scope)
-    board.overdue_now = figures.overdue_now(scope)
-    board.in_period = figures.in_period(scope, period)
+    board.plans_by_status = figures.plans_by_status(scope, cells)
+    board.overdue_now = figures.overdue_now(scope, overdue)
+    board.in_period = figures.in_period(scope, period, moments)
     board.at_end = figures.at_end(scope, period)
-    board.activity = figures.public_by_province(rows)
-    board.matrix = figures.stage_matrix(scope, rows)
+    board.activity = figures.public_by_province(rows, cells)
+    board.matrix = figures.stage_matrix(scope, rows, cells)
     board.top_innovations = figures.by_innovation(scope, limit=10)
     board.forums_per_month = figures.forums_per_month(scope, period)
-    board.overdue_by_province = figures.overdue_by_province(scope, rows)
+    board.overdue_by_province = figures.overdue_by_province(scope, rows, overdue)
     board.notifications = figures.notification_health(scope)
-    board.results = figures.results(scope, period)
     board.results_by_sector = figures.results_by_sector(scope, period)
     board.results_by_sdg = figures.results_by_sdg(scope, period)
+    board.results = figures.results(scope, period, moments, board.results_by_sector)
     if scope.province:
         board.next_due = figures.next_due(scope, today)
     elif report:
