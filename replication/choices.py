@@ -46,6 +46,9 @@ class StageKind(models.TextChoices):
 
 
 STAGE_ORDER = [kind.value for kind in StageKind]
+# The stages that carry a plan's results (DESIGN.md section 8): achieved values, and the
+# legal basis with the lessons.
+RESULT_STAGES = [StageKind.EVALUATION, StageKind.INSTITUTIONALIZATION]
 
 
 class StageStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from replication import (
     interest_invariants,  # noqa: F401 (its promises register here)
     rollup_sql,
 )
+from replication.choices import RESULT_STAGES
 from replication.dashboard import figures as figure_rows
 from replication.dashboard import live, pages
 from replication.dashboard.figures import Scope
@@ -167,7 +168,6 @@ def dashboard_adds_up() -> list[str]:
 # -- results of a plan (DESIGN.md section 8) ----------------------------------------------
 
 NEEDS_INDICATORS = [PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.COMPLETED]
-RESULT_STAGES = [StageKind.EVALUATION, StageKind.INSTITUTIONALIZATION]
 
 
 @invariant("A submitted, approved or completed plan has at least one indicator")

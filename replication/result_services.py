@@ -25,7 +25,6 @@ from replication.models import ReplicationPlan, Stage, StageKind
 from replication.numbers import DECIMAL_PLACES, WHOLE_DIGITS, format_number
 from replication.results import Indicator, LegalBasisKind
 
-RESULT_STAGES = (StageKind.EVALUATION, StageKind.INSTITUTIONALIZATION)
 MAX_NUMBER_LENGTH = 120
 MAX_LESSONS = 5000
 

@@ -16,13 +16,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from replication.choices import RESULT_STAGES
 from replication.forms import DateInput
 from replication.models import PlanStatus, ReplicationPlan, Stage, StageKind, StageStatus
 from replication.numbers import LocalNumberField
 from replication.result_services import (
     MAX_LESSONS,
     MAX_NUMBER_LENGTH,
-    RESULT_STAGES,
     LegalBasis,
     Measurement,
     Results,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from jipp.models import ZONE_LABELS, Notification, Role, User
 from jipp.work import WorkRow, work_item
 from replication import interest_work, listing  # noqa: F401 (interest_work: its items)
+from replication.choices import RESULT_STAGES
 from replication.models import (
     OPEN_STAGE_STATUSES,
     DueDateRequest,
@@ -79,10 +80,6 @@ def stages_to_verify(user: User) -> QuerySet[Stage]:
     """The stages that carry no results: those are the next item, so no stage counts twice
     in the page's total."""
     return listing.stages_to_verify().exclude(kind__in=RESULT_STAGES)
-
-
-# The kinds of stage that carry a plan's results (DESIGN.md section 8).
-RESULT_STAGES = [StageKind.EVALUATION, StageKind.INSTITUTIONALIZATION]
 
 
 def _result_row(stage: Stage) -> WorkRow:
