@@ -15,7 +15,7 @@ DEVSTACK := $(BIN)/python -m jipp.devstack
 export DEBUG ?= true
 export DEMO_PASSWORD ?= jipp-demo-2020
 
-.PHONY: install run test check format messages clean bench loadtest
+.PHONY: install run test check format messages clean bench bench-scale loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ test: install
 bench: install
 	$(DEVSTACK) -- $(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(DEVSTACK) -- $(BIN)/python -m bench.reminders $(BENCH_REMINDER_ARGS)
+
+# The curve at 10,000, 100,000 and 1,000,000 innovations (plans at half), cold and warm,
+# median and 95th percentile, and the reminder sweep at each size (bench/scale.py); results
+# kept in docs/bench/ and drawn in docs/PERFORMANCE.md. The 1,000,000 point takes about an
+# hour and 20 GB: BENCH_SCALE_ARGS="--sizes 10000,100000" measures the smaller ones only.
+bench-scale: install
+	$(DEVSTACK) -- $(BIN)/python -m bench.scale $(BENCH_SCALE_ARGS)
 
 # 50 people at once for 2 minutes on the bench database (bench/load.py, locust), results
 # in docs/PERFORMANCE.md. Options: LOAD_ARGS="--users 20 --minutes 1".

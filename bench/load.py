@@ -28,6 +28,7 @@ from pathlib import Path
 
 from bench import report
 from bench.run import database_url, manage, prepare
+from bench.run import parse_args as run_args
 from bench.server import launch, say, server_env, stop_server, wait_until_ready
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,7 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.db import connection
 
-    innovations = prepare(args.innovations, args.skip_generate, args.plans)
+    # The catalogue bench's database, topped up as `make bench` would (plans as asked).
+    data = run_args(["--innovations", str(args.innovations), "--plans", str(args.plans)])
+    data.skip_generate = args.skip_generate
+    innovations = prepare(data)
     password = secrets.token_urlsafe(16)
     OUT.mkdir(parents=True, exist_ok=True)
     work_file = OUT / "load-work.json"

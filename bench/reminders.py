@@ -22,6 +22,7 @@ Celery uses a Redis database of its own here (--redis-db, default 12), purged fi
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import statistics
@@ -69,8 +70,9 @@ def prepare(innovations: int, plans: int, skip: bool) -> dict[str, int]:
         manage("generate_data", "--plans", str(plans - have_plans), env=env)
         timings["generate_seconds"] = round(time.monotonic() - started)
         timings["generated"] = plans - have_plans
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    if not skip:  # measure a given database as it is (bench.scale prepared it)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     return timings
 
 
@@ -255,8 +257,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--worker-concurrency", type=int, default=2, metavar="N", help="as in the Procfile: 2"
     )
+    parser.add_argument("--database", default=DATABASE, metavar="NAME")
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="leave docs/PERFORMANCE.md")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the facts here")
     return parser.parse_args(argv)
 
 
@@ -267,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     from jipp.devstack import ensure_database, free_port
 
     database = database_url(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/jipp"), DATABASE
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/jipp"), args.database
     )
     ensure_database(database)
     broker = redis_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), args.redis_db)
@@ -307,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     facts["counts"], facts["load_after"] = counts(), load()
     text = section(facts)
     print("\n" + text + "\n", flush=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
     if not args.no_write:
         write(text)
         say(f"written to {REPORT.relative_to(ROOT)}")

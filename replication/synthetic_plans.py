@@ -111,7 +111,7 @@ def _adopters(provinces: list[Province]) -> dict[int, list[int]]:
 def _people(provinces: list[Province]) -> tuple[dict[int, list[int]], list[int]]:
     """Two Bappeda officers per province and five reviewers, made once; their ids."""
     officers: dict[int, list[int]] = {}
-    bappeda, ministry = Group.objects.get(name=Role.BAPPEDA), Group.objects.get(name=Role.MINISTRY)
+    bappeda = Group.objects.get(name=Role.BAPPEDA)
     for province in provinces:
         ids = []
         for number in range(1, OFFICERS_PER_PROVINCE + 1):
@@ -131,6 +131,12 @@ def _people(provinces: list[Province]) -> tuple[dict[int, list[int]], list[int]]
                 user.groups.add(bappeda)
             ids.append(user.pk)
         officers[province.pk] = ids
+    return officers, reviewer_ids()
+
+
+def reviewer_ids() -> list[int]:
+    """The synthetic ministry reviewers, made once; their ids."""
+    ministry = Group.objects.get(name=Role.MINISTRY)
     reviewers = []
     for number in range(1, REVIEWERS + 1):
         name = f"{PREFIX}reviewer-{number}"
@@ -147,7 +153,7 @@ def _people(provinces: list[Province]) -> tuple[dict[int, list[int]], list[int]]
             user.save(update_fields=["password"])
             user.groups.add(ministry)
         reviewers.append(user.pk)
-    return officers, reviewers
+    return reviewers
 
 
 class Builder:

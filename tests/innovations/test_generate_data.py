@@ -158,3 +158,35 @@ def test_counts_are_checked(settings):
     with pytest.raises(CommandError):
         generate(-1)
     assert not Innovation.objects.exists()
+
+
+def test_generates_kits_that_keep_the_readiness_promise(settings):
+    from innovations.invariants import kit_readiness_is_stored_right
+    from innovations.kit import KitDocument, KitStatus
+    from jipp.models import AuditEvent
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("generate_data", innovations=300, kits=400, batch_size=100, stdout=out)
+
+    documents = KitDocument.objects.all()
+    assert 400 <= documents.count() < 420  # whole kits: the last may overshoot a little
+    assert not documents.filter(url="").exists()  # links: a synthetic kit has no files
+    assert Innovation.objects.filter(is_kit_complete=True).exists()
+    assert kit_readiness_is_stored_right() == []
+    for older in documents.filter(status=KitStatus.REPLACED):
+        newer = older.newer_versions.get()
+        assert (newer.status, newer.kind) == (KitStatus.APPROVED, older.kind)
+    added = AuditEvent.objects.filter(action="kit_document_added")
+    assert added.count() == documents.count()
+    decided = documents.exclude(status=KitStatus.PENDING).count()
+    verdicts = AuditEvent.objects.filter(
+        action__in=["kit_document_approved", "kit_document_rejected"]
+    )
+    assert verdicts.count() == decided
+    # A second run adds kits to innovations that have none, never a second kit.
+    before = dict(documents.values_list("innovation").annotate(n=Count("id")))
+    call_command("generate_data", kits=100, stdout=out)
+    after = dict(documents.values_list("innovation").annotate(n=Count("id")))
+    assert {pk: after[pk] for pk in before} == before
+    assert len(after) > len(before)

@@ -12,6 +12,7 @@ from django.db import connection
 
 from forums.synthetic import generate_forums
 from innovations.synthetic import generate_innovations
+from innovations.synthetic_kits import generate_kits
 from replication import rollup_sql
 from replication.synthetic_interest import generate_interest
 from replication.synthetic_plans import generate_plans
@@ -21,6 +22,7 @@ from replication.synthetic_plans import generate_plans
 # rows it made. Plans need innovations, forums need both: keep this order.
 GENERATORS: dict[str, Callable[..., int]] = {
     "innovations": generate_innovations,
+    "kits": generate_kits,  # replication kit documents of innovations without one
     "plans": generate_plans,  # replication plans with stages, history and reminders
     "forums": generate_forums,  # FRIPP sessions with presentations, participants, history
     "interest": generate_interest,  # provinces' declared interest in innovations
