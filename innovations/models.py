@@ -24,6 +24,10 @@ from jipp.models import Institution, InstitutionKind, Province
 # never a slug.
 RESERVED_SLUGS = {"mine", "review", "innovators", "new", "export", "import", "kit"}
 SEARCH_CONFIG = "indonesian"
+# The titles' words (TitleWord), for the pickers' typos (jipp.names).
+TITLE_WORDS = names.Vocabulary(
+    table="innovations_titleword", vector="title_vector", config=SEARCH_CONFIG
+)
 
 
 class SDG(models.Model):
@@ -115,6 +119,19 @@ INNOVATOR_KINDS = {
 }
 
 
+# What the catalogue filters on (innovations.filters), carried by each filter's index.
+FILTER_COLUMNS = (
+    "province",
+    "category",
+    "launched_year",
+    "kipp_recognition",
+    "phase",
+    "innovator",
+    "sdg_numbers",
+    "is_kit_complete",
+)
+
+
 class InnovationQuerySet(models.QuerySet["Innovation"]):
     def public(self) -> InnovationQuerySet:
         """What anyone may see: approved innovations only."""
@@ -122,7 +139,7 @@ class InnovationQuerySet(models.QuerySet["Innovation"]):
 
     def named_like(self, text: str) -> InnovationQuerySet:
         """Titles (and address names) like `text`, for the pickers: see jipp.names."""
-        return names.closest(self, text, field="title")
+        return names.closest(self, text, field="title", vocabulary=TITLE_WORDS)
 
 
 class Innovation(models.Model):
@@ -237,12 +254,15 @@ class Innovation(models.Model):
             GinIndex(fields=["search_vector"], name="innovation_search"),
             GinIndex(fields=["title_vector"], name="innovation_title_search"),
             GinIndex(fields=["sdg_numbers"], name="innovation_sdgs"),
-            # Each filter's newest first: the filter and the order from one index.
+            # Each filter's newest first: the filter and the order from one index. The
+            # other filters' columns ride along, so a count of a combination reads this
+            # index alone (an index-only scan) from its first filter.
             *[
                 models.Index(
                     fields=[column, "-approved_at", "-id"],
                     name=f"innovation_{short}_newest",
                     condition=models.Q(status="approved"),
+                    include=[name for name in FILTER_COLUMNS if name != column],
                 )
                 for column, short in [
                     ("province", "province"),
@@ -318,6 +338,23 @@ class Innovation(models.Model):
         from innovations.similarity import similar_to
 
         return similar_to(self)
+
+
+class TitleWord(models.Model):
+    """A word of an innovation's title, upper case: the picker finds a typed word's near
+    spellings among these few thousand words, not among a million titles (jipp.names).
+
+    Kept by a trigger on innovations_innovation (migration 0012): every title's words,
+    whatever its status; a word no title uses any more is harmless, it finds nothing.
+    """
+
+    word = models.CharField(primary_key=True, max_length=200)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="title_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 # The longest reply to a change request an innovator may send (the reviewer's note: 5000).

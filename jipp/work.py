@@ -49,6 +49,14 @@ class WorkRow:
 
 
 @dataclass(frozen=True)
+class Total:
+    """A count kept by a rollup: a queryset of one row (or none: 0) of one value, the
+    same number as counting the item's queryset (check_data holds rollups to the rows)."""
+
+    queryset: QuerySet[Any]
+
+
+@dataclass(frozen=True)
 class WorkItem:
     role: str
     key: str
@@ -58,6 +66,9 @@ class WorkItem:
     row: Callable[[Any], WorkRow]
     menu: str = ""  # the menu entry whose badge counts it, if any
     order: int = 100  # place within the role's section
+    # How many, read from a rollup when one holds the number (Total): counting the rows of
+    # `queryset` grows with the data, and the menu counts on every page.
+    count: Callable[[User], Total] | None = None
 
 
 REGISTRY: dict[str, WorkItem] = {}
@@ -72,13 +83,15 @@ def work_item(
     row: Callable[[Any], WorkRow],
     menu: str = "",
     order: int = 100,
+    count: Callable[[User], Total] | None = None,
 ) -> Callable[[Callable[[User], QuerySet[Any]]], Callable[[User], QuerySet[Any]]]:
-    """Register the decorated function as a work item of the role."""
+    """Register the decorated function as a work item of the role; `count`, when given,
+    reads how many from a rollup instead of counting the queryset's rows."""
 
     def register(function: Callable[[User], QuerySet[Any]]) -> Callable[[User], QuerySet[Any]]:
         if key in REGISTRY and REGISTRY[key].queryset.__qualname__ != function.__qualname__:
             raise ValueError(f"Two work items are called {key!r}: give one another key.")
-        REGISTRY[key] = WorkItem(role, key, label, function, url, row, menu, order)
+        REGISTRY[key] = WorkItem(role, key, label, function, url, row, menu, order, count)
         return function
 
     return register
@@ -98,8 +111,9 @@ def items_for(user: User) -> list[WorkItem]:
     )
 
 
-def count_all(querysets: Iterable[QuerySet[Any]]) -> list[int]:
+def count_all(querysets: Iterable[QuerySet[Any] | Total]) -> list[int]:
     """Every count in one statement: SELECT (SELECT COUNT(*) FROM (q1)), (... q2), ...
+    (a Total's value as it is: SELECT ..., COALESCE((t1), 0), ...).
 
     A page needs up to a dozen counts on every request (the menu's badges): one round
     trip instead of a dozen, and the number of queries never grows with the data.
@@ -108,12 +122,18 @@ def count_all(querysets: Iterable[QuerySet[Any]]) -> list[int]:
     params: list[Any] = []
     for queryset in querysets:
         try:
-            sql, values = queryset.order_by().values("pk").query.sql_with_params()
+            if isinstance(queryset, Total):
+                sql, values = queryset.queryset.query.sql_with_params()
+            else:
+                sql, values = queryset.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:  # .none(): nothing to ask the database
             parts.append("0")
             continue
         # Django's own compiled SQL; the values stay parameters.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS waiting)")  # noqa: S608
+        if isinstance(queryset, Total):
+            parts.append(f"COALESCE(({sql}), 0)")
+        else:
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS waiting)")  # noqa: S608
         params.extend(values)
     if not params and all(part == "0" for part in parts):
         return [0] * len(parts)
@@ -191,7 +211,10 @@ class Work:
 def work_for(user: User) -> Work:
     items = items_for(user)
     *counts, unread = count_all(
-        [*(item.queryset(user) for item in items), Notification.objects.for_inbox(user).unread()]
+        [
+            *(item.count(user) if item.count else item.queryset(user) for item in items),
+            Notification.objects.for_inbox(user).unread(),
+        ]
     )
     by_role: dict[str, list[Entry]] = {}
     for item, count in zip(items, counts, strict=True):

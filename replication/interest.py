@@ -77,6 +77,12 @@ class Interest(models.Model):
         indexes = [
             models.Index(fields=["status", "province", "innovation"], name="interest_demand"),
             models.Index(fields=["innovation", "status"], name="interest_innovation"),
+            # A province's open interest, oldest first (its dashboard's ten oldest).
+            models.Index(
+                fields=["province", "created_at", "id"],
+                name="interest_open_by_province",
+                condition=models.Q(status="open"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import django_filters
@@ -15,6 +15,7 @@ from innovations.filters import category_choices, province_choices
 from jipp.models import Institution, User
 from jipp.pickers import InstitutionPickerField
 from replication.interest import Interest
+from replication.interest_demand import Filters
 from replication.interest_services import NOTE_LIMIT
 
 
@@ -81,13 +82,35 @@ class DemandFilter(django_filters.FilterSet):
         model = Interest
         fields: list[str] = []
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.now = timezone.now()  # one moment for every query of the request
+
+    def demand_filters(self) -> Filters:
+        """The valid values, for the page's query (replication.interest_demand)."""
+        # An invalid value is left out of cleaned_data: ignored, as by the filters.
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.form.errors  # noqa: B018 - validates the form once
+            data = self.form.cleaned_data
+        age = data.get("age")
+        return Filters(
+            sector=data.get("sector") or None,
+            province=data.get("province") or None,
+            hub=bool(data.get("hub")),
+            cutoff=self.cutoff(age) if age else None,
+        )
+
+    def cutoff(self, age: str) -> datetime:
+        return self.now - timedelta(days=int(age))
+
     def filter_hub(
         self, queryset: QuerySet[Interest], name: str, value: bool
     ) -> QuerySet[Interest]:
         return queryset.filter(province__hub_since__isnull=False) if value else queryset
 
     def filter_age(self, queryset: QuerySet[Interest], name: str, value: str) -> QuerySet[Interest]:
-        return queryset.filter(created_at__lte=timezone.now() - timedelta(days=int(value)))
+        return queryset.filter(created_at__lte=self.cutoff(value))
 
 
 PAIR_LIMIT = 200

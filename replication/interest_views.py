@@ -3,18 +3,20 @@ see theirs; the ministry and forum admins see the demand and draft a forum from 
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Min
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from innovations.models import Innovation
@@ -22,7 +24,9 @@ from jipp.access import AuthedRequest, role_required
 from jipp.models import Role
 from replication import interest_forum, interest_services
 from replication.interest import Interest, InterestStatus
+from replication.interest_demand import DemandPage, demand_page
 from replication.interest_forms import DemandFilter, InterestForm, SelectionForm
+from replication.rollups import RollupInterestProvince
 
 PER_PAGE = 25
 
@@ -130,44 +134,77 @@ def interest_mine(request: AuthedRequest) -> HttpResponse:
 # The ministry and forum admins ------------------------------------------------------------
 
 
-def demand_groups(params: Any) -> tuple[DemandFilter, Any, list[dict[str, Any]]]:
-    """The filtered open interest, one row per innovation (most interest first), paginated."""
+class DemandInnovation(NamedTuple):
+    id: int
+    title: str
+    url: str
+    innovator: str
+    sector: str
+    legend: str
+
+
+class DemandInterest(NamedTuple):
+    pair: str  # "<innovation id>-<province id>", the checkbox's value
+    province: str
+    hub: bool
+    since: str
+    institution: str | None
+
+
+def demand_groups(params: Any) -> tuple[DemandFilter, DemandPage, list[dict[str, Any]]]:
+    """The filtered open interest, one row per innovation (most interest first, then the
+    longest waiting), a keyset page read from the rollups (replication.interest_demand).
+    Rows are read as tuples and their texts prepared here: the template only places them."""
     base = Interest.objects.filter(status=InterestStatus.OPEN, innovation__status="approved")
     filterset = DemandFilter(params or None, queryset=base)
-    interests = filterset.qs
-    groups = (
-        interests.values("innovation_id")
-        .annotate(count=Count("id"), oldest=Min("created_at"))
-        .order_by("-count", "oldest", "innovation_id")
-    )
-    page = Paginator(groups, PER_PAGE).get_page(params.get("page"))
-    ids = [group["innovation_id"] for group in page.object_list]
+    page = demand_page(filterset.demand_filters(), params.get("cursor", ""), PER_PAGE)
+    ids = [innovation_id for innovation_id, _ in page.groups]
     innovations = {
-        row.pk: row
-        for row in Innovation.objects.filter(pk__in=ids)
-        .select_related("innovator", "category")
-        .only(
-            "id",
-            "slug",
-            "title",
-            "status",
-            "innovator__name",
-            "category__name_id",
-            "category__name_en",
-            "category__slug",
+        pk: DemandInnovation(
+            pk,
+            title,
+            reverse("innovations:detail", args=[slug]),
+            innovator or "",
+            (name_en if get_language() == "en" else name_id) or "",
+            _("Provinces interested in %(title)s") % {"title": title},
+        )
+        for pk, title, slug, innovator, name_id, name_en in Innovation.objects.filter(
+            pk__in=ids
+        ).values_list(
+            "id", "title", "slug", "innovator__name", "category__name_id", "category__name_en"
         )
     }
-    by_innovation: dict[int, list[Interest]] = {pk: [] for pk in ids}
-    for row in (
-        interests.filter(innovation_id__in=ids)
-        .select_related("province", "institution")
+    by_innovation: dict[int, list[DemandInterest]] = {pk: [] for pk in ids}
+    interests = (
+        filterset.qs.filter(innovation_id__in=ids)
         .order_by("province__name", "pk")
-    ):
-        row.pair_key = f"{row.innovation_id}-{row.province_id}"
-        by_innovation[row.innovation_id].append(row)
+        .values_list(
+            "innovation_id",
+            "province_id",
+            "province__name",
+            "province__hub_since",
+            "created_at",
+            "institution__name",
+        )
+    )
+    # "since 7 Desember 2026" as the template's date:"j F Y" wrote it, the month names and
+    # the sentence translated once, not per interest.
+    zone, since = timezone.get_current_timezone(), _("since %(date)s")
+    months = [formats.date_format(date(2001, month, 1), "F") for month in range(1, 13)]
+    for innovation_id, province_id, province, hub_since, created_at, institution in interests:
+        day = created_at.astimezone(zone)
+        by_innovation[innovation_id].append(
+            DemandInterest(
+                f"{innovation_id}-{province_id}",
+                province,
+                hub_since is not None,
+                since % {"date": f"{day.day} {months[day.month - 1]} {day.year}"},
+                institution,
+            )
+        )
     rows = [
-        {"innovation": innovations[pk], "interests": by_innovation[pk], "count": group["count"]}
-        for pk, group in zip(ids, page.object_list, strict=True)
+        {"innovation": innovations[pk], "interests": by_innovation[pk], "count": count}
+        for pk, count in page.groups
         if pk in innovations
     ]
     return filterset, page, rows
@@ -241,9 +278,10 @@ def interest_demand(request: AuthedRequest) -> HttpResponse:
                 return redirect(reverse("forums:manage", args=[drafted.session.pk]))
     filterset, page, rows = demand_groups(request.GET)
     ticked = set(request.POST.getlist("pair")) if request.method == "POST" else set()
-    totals = Interest.objects.filter(
-        status=InterestStatus.OPEN, innovation__status="approved"
-    ).aggregate(interests=Count("id"), provinces=Count("province", distinct=True))
+    # From the rollup of open interest per province (38 rows, however much interest).
+    totals = RollupInterestProvince.objects.aggregate(
+        interests=Coalesce(Sum("n"), 0), provinces=Count("pk", filter=Q(n__gt=0))
+    )
     return render(
         request,
         "replication/interest_demand.html",
@@ -254,7 +292,7 @@ def interest_demand(request: AuthedRequest) -> HttpResponse:
             "selection": selection,
             "ticked": ticked,
             "totals": totals,
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filtered": any(v for k, v in request.GET.items() if k not in ("page", "cursor")),
         },
     )
 

@@ -7,12 +7,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from jipp.models import Role, User
-from jipp.work import WorkRow, work_item
+from jipp.work import Total, WorkRow, work_item
 from replication.interest import Interest, InterestStatus
+from replication.rollups import RollupInterestProvince
 
 
 def _open() -> QuerySet[Interest]:
     return Interest.objects.filter(status=InterestStatus.OPEN, innovation__status="approved")
+
+
+def _province_open_count(user: User) -> Total:
+    """How many interest_open(user) holds: the province's row of the rollup of open
+    interest in approved innovations per province."""
+    if not user.province_id:
+        return Total(RollupInterestProvince.objects.none())
+    return Total(RollupInterestProvince.objects.filter(province_id=user.province_id).values("n"))
 
 
 @work_item(
@@ -27,6 +36,7 @@ def _open() -> QuerySet[Interest]:
         interest.created_at,
     ),
     order=60,
+    count=_province_open_count,
 )
 def interest_open(user: User) -> QuerySet[Interest]:
     if not user.province_id:

@@ -345,6 +345,13 @@ class Stage(models.Model):
             models.Index(
                 fields=["plan", "kind"], name="stage_done_by_plan", condition=Q(status="done")
             ),
+            # The Bappeda's count of stages the ministry returned (replication/work.py):
+            # the few returned ones, not every stage of the province's approved plans.
+            models.Index(
+                fields=["plan"],
+                name="stage_returned",
+                condition=Q(status="in_progress") & ~Q(return_note=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -49,6 +49,8 @@ TABLES = [
     "replication_rollup_result_part",
     "replication_rollup_cancel",
     "replication_rollup_interest",
+    "replication_rollup_interest_province",
+    "replication_rollup_interest_rank",
     "replication_rollup_innovation_province",
     "replication_rollup_innovation",
     "replication_rollup_innovation_status",
@@ -67,6 +69,51 @@ REACHED = (
     "((i.direction = 'increase' AND i.achieved >= i.target) "
     "OR (i.direction = 'decrease' AND i.achieved <= i.target))"
 )
+
+# The demand view's ranks (RollupInterestRank): the open interest in approved innovations,
+# in three scopes (all provinces: 0; the hub provinces: -1; each province alone: its id),
+# numbered per innovation from the oldest declaration. `{where}` narrows it to some
+# innovations (a trigger's refresh).
+RANK_COLUMNS = "innovation_id, scope, k, category_id, oldest, since, since_next"
+RANK_LOCK = 1908  # the advisory locks' first key: "the ranks of innovation <id>"
+RANK_QUERY = """
+WITH declared AS (
+    SELECT i.innovation_id, i.province_id, i.created_at,
+           COALESCE(inv.category_id, 0) AS category_id,
+           p.hub_since IS NOT NULL AS hub_province
+      FROM replication_interest i
+      JOIN innovations_innovation inv ON inv.id = i.innovation_id AND inv.status = 'approved'
+      JOIN jipp_province p ON p.id = i.province_id
+     WHERE i.status = 'open' {where}
+), scoped AS (
+    SELECT 0 AS scope, innovation_id, category_id, created_at FROM declared
+    UNION ALL
+    SELECT -1, innovation_id, category_id, created_at FROM declared WHERE hub_province
+    UNION ALL
+    SELECT province_id, innovation_id, category_id, created_at FROM declared
+)
+SELECT innovation_id, scope, (row_number() OVER w)::smallint, category_id,
+       first_value(created_at) OVER w, created_at, lead(created_at) OVER w
+  FROM scoped
+WINDOW w AS (PARTITION BY innovation_id, scope ORDER BY created_at)
+"""
+
+# The ranks of some innovations computed again from their open interest (at most one row
+# per province each: a few dozen rows an innovation). Two transactions changing the interest
+# of one innovation (a withdrawal beside a declaration) would each compute it from a
+# snapshot without the other's change: a lock per innovation, taken in id order, makes the
+# second wait for the first's commit and compute from both (migration 0010).
+RANK_REFRESH = f"""
+CREATE OR REPLACE FUNCTION rollup_interest_rank_refresh(p_ids bigint[]) RETURNS void AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({RANK_LOCK}, mod(id, 2147483647)::integer)
+       FROM (SELECT DISTINCT id FROM unnest(p_ids) AS id WHERE id IS NOT NULL) AS ids
+      ORDER BY id;
+    DELETE FROM replication_rollup_interest_rank WHERE innovation_id = ANY(p_ids);
+    INSERT INTO replication_rollup_interest_rank ({RANK_COLUMNS})
+    {RANK_QUERY.format(where="AND i.innovation_id = ANY(p_ids)")};
+END $$ LANGUAGE plpgsql;
+"""  # noqa: S608
 
 FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION rollup_moment_add(p_at timestamptz, p_province bigint,
@@ -119,6 +166,28 @@ BEGIN
     INSERT INTO replication_rollup_interest AS r (innovation_id, province_id, n)
     VALUES (p_innovation, p_province, p_n)
     ON CONFLICT (innovation_id, province_id) DO UPDATE SET n = r.n + EXCLUDED.n;
+    INSERT INTO replication_rollup_interest_province AS r (province_id, n)
+    VALUES (p_province, p_n)
+    ON CONFLICT (province_id) DO UPDATE SET n = r.n + EXCLUDED.n;
+END $$ LANGUAGE plpgsql;
+
+{RANK_REFRESH}
+-- An innovation's open interest counted again from the rows (it was approved or stopped
+-- being, or was deleted): its old counts taken off first.
+CREATE OR REPLACE FUNCTION rollup_interest_innovation(p_innovation bigint) RETURNS void AS $$
+BEGIN
+    UPDATE replication_rollup_interest_province p SET n = p.n - r.n
+      FROM replication_rollup_interest r
+     WHERE r.innovation_id = p_innovation AND p.province_id = r.province_id;
+    DELETE FROM replication_rollup_interest WHERE innovation_id = p_innovation;
+    INSERT INTO replication_rollup_interest (innovation_id, province_id, n)
+    SELECT i.innovation_id, i.province_id, COUNT(*) FROM replication_interest i
+      JOIN innovations_innovation inv ON inv.id = i.innovation_id AND inv.status = 'approved'
+     WHERE i.innovation_id = p_innovation AND i.status = 'open' GROUP BY 1, 2;
+    INSERT INTO replication_rollup_interest_province AS p (province_id, n)
+    SELECT province_id, n FROM replication_rollup_interest WHERE innovation_id = p_innovation
+    ON CONFLICT (province_id) DO UPDATE SET n = p.n + EXCLUDED.n;
+    PERFORM rollup_interest_rank_refresh(ARRAY[p_innovation]);
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_result_add(p_at timestamptz, p_province bigint,
@@ -499,7 +568,7 @@ BEGIN
         RETURN NULL;
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM rollup_innovation_status_add(OLD.province_id, OLD.status, -1);
-        DELETE FROM replication_rollup_interest WHERE innovation_id = OLD.id;
+        PERFORM rollup_interest_innovation(OLD.id);
         RETURN NULL;
     END IF;
     IF (OLD.province_id, OLD.status) IS DISTINCT FROM (NEW.province_id, NEW.status) THEN
@@ -508,12 +577,9 @@ BEGIN
     END IF;
     IF (OLD.status = 'approved') <> (NEW.status = 'approved') THEN
         -- Its open interest counts while it is approved.
-        DELETE FROM replication_rollup_interest WHERE innovation_id = NEW.id;
-        IF NEW.status = 'approved' THEN
-            INSERT INTO replication_rollup_interest (innovation_id, province_id, n)
-            SELECT innovation_id, province_id, COUNT(*) FROM replication_interest
-             WHERE innovation_id = NEW.id AND status = 'open' GROUP BY 1, 2;
-        END IF;
+        PERFORM rollup_interest_innovation(NEW.id);
+    ELSIF OLD.category_id IS DISTINCT FROM NEW.category_id THEN
+        PERFORM rollup_interest_rank_refresh(ARRAY[NEW.id]);  -- the ranks carry the sector
     END IF;
     IF OLD.category_id IS DISTINCT FROM NEW.category_id THEN
         FOR v_plan IN SELECT DISTINCT part.plan_id FROM replication_rollup_result_part part
@@ -545,6 +611,23 @@ BEGIN
             PERFORM rollup_interest_add(NEW.innovation_id, NEW.province_id, 1);
         END IF;
     END IF;
+    IF (TG_OP <> 'INSERT' AND OLD.status = 'open') OR (TG_OP <> 'DELETE' AND NEW.status = 'open')
+    THEN
+        PERFORM rollup_interest_rank_refresh(ARRAY[
+            CASE WHEN TG_OP <> 'INSERT' THEN OLD.innovation_id END,
+            CASE WHEN TG_OP <> 'DELETE' THEN NEW.innovation_id END]);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+-- A province becomes a hub or stops being one: the hub ranks of the innovations it is
+-- interested in.
+CREATE OR REPLACE FUNCTION rollup_on_province() RETURNS trigger AS $$
+BEGIN
+    IF current_setting('jipp.rollups', true) = 'off' THEN RETURN NULL; END IF;
+    PERFORM rollup_interest_rank_refresh(ARRAY(
+        SELECT innovation_id FROM replication_interest
+         WHERE province_id = NEW.id AND status = 'open'));
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 """  # noqa: S608
@@ -560,6 +643,9 @@ CREATE TRIGGER rollup_innovation AFTER INSERT OR UPDATE OR DELETE ON innovations
     FOR EACH ROW EXECUTE FUNCTION rollup_on_innovation();
 CREATE TRIGGER rollup_interest AFTER INSERT OR UPDATE OR DELETE ON replication_interest
     FOR EACH ROW EXECUTE FUNCTION rollup_on_interest();
+CREATE TRIGGER rollup_province AFTER UPDATE OF hub_since ON jipp_province
+    FOR EACH ROW WHEN ((OLD.hub_since IS NULL) <> (NEW.hub_since IS NULL))
+    EXECUTE FUNCTION rollup_on_province();
 CREATE TRIGGER rollup_event_insert AFTER INSERT ON jipp_auditevent
     FOR EACH ROW WHEN (NEW.action IN
         ('plan_approved', 'stage_verified', 'due_date_accepted', 'plan_cancelled'))
@@ -574,6 +660,7 @@ TRIGGER_TABLES = {
     "rollup_indicator": "replication_indicator",
     "rollup_innovation": "innovations_innovation",
     "rollup_interest": "replication_interest",
+    "rollup_province": "jipp_province",
     "rollup_event_insert": "jipp_auditevent",
     "rollup_event_change": "jipp_auditevent",
 }
@@ -588,7 +675,8 @@ DROP FUNCTION IF EXISTS rollup_on_plan, rollup_on_stage, rollup_on_indicator,
     rollup_plan_moments, rollup_stage_apply, rollup_event_apply, rollup_event_province,
     rollup_refresh_results,
     rollup_refresh_cancel, rollup_plan_public, rollup_innovation_add, rollup_result_add,
-    rollup_interest_add, rollup_innovation_status_add, rollup_open_stage_add, rollup_due_add,
+    rollup_interest_add, rollup_interest_rank_refresh, rollup_interest_innovation,
+    rollup_on_province, rollup_innovation_status_add, rollup_open_stage_add, rollup_due_add,
     rollup_plan_add, rollup_moment_add;
 """
 )
@@ -726,6 +814,14 @@ SELECT i.innovation_id, i.province_id, COUNT(*) FROM replication_interest i
  WHERE i.status = 'open' GROUP BY 1, 2
 """
 
+LIVE_INTEREST_PROVINCE = """
+SELECT i.province_id, COUNT(*) FROM replication_interest i
+  JOIN innovations_innovation inv ON inv.id = i.innovation_id AND inv.status = 'approved'
+ WHERE i.status = 'open' GROUP BY 1
+"""
+
+LIVE_INTEREST_RANK = RANK_QUERY.format(where="")
+
 LIVE_INNOVATION_STATUS = """
 SELECT COALESCE(province_id, 0), status, COUNT(*) FROM innovations_innovation GROUP BY 1, 2
 """
@@ -782,6 +878,13 @@ LIVE = [
         ["n"],
     ),
     (
+        "replication_rollup_interest_province",
+        "province_id, n",
+        LIVE_INTEREST_PROVINCE,
+        ["n"],
+    ),
+    ("replication_rollup_interest_rank", RANK_COLUMNS, LIVE_INTEREST_RANK, []),
+    (
         "replication_rollup_innovation_province",
         "innovation_id, province_id, approved, completed",
         LIVE_INNOVATION_PROVINCE,
@@ -806,6 +909,23 @@ REBUILD = (
     + ", ".join(TABLES)
     + ";\n"
     + "".join(f"INSERT INTO {table} ({columns}) {query};\n" for table, columns, query, _ in LIVE)
+)
+
+# The interest's rollups alone (migration 0008 backfills them).
+INTEREST_TABLES = [
+    "replication_rollup_interest",
+    "replication_rollup_interest_province",
+    "replication_rollup_interest_rank",
+]
+REBUILD_INTEREST = (
+    "TRUNCATE "
+    + ", ".join(INTEREST_TABLES)
+    + ";\n"
+    + "".join(
+        f"INSERT INTO {table} ({columns}) {query};\n"
+        for table, columns, query, _ in LIVE
+        if table in INTEREST_TABLES
+    )
 )
 
 

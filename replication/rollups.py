@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import F
 
 
 class ReadOnly(models.Model):
@@ -147,6 +148,52 @@ class RollupInterest(ReadOnly):
         indexes = [models.Index(fields=["province_id"], name="rollup_interest_province")]
 
 
+class RollupInterestProvince(ReadOnly):
+    """Open declared interest in approved innovations per province: the demand view's
+    totals (38 rows, whatever the interest)."""
+
+    province_id = models.IntegerField(primary_key=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_interest_province"
+
+
+class RollupInterestRank(ReadOnly):
+    """The open interest in an approved innovation numbered from the oldest declaration
+    (k = 1, 2, ...) in three scopes: all provinces (scope 0), the hub provinces (-1), and
+    each province alone (its id; there k is 1). One row per interest and scope.
+
+    An innovation has exactly k interests declared by a moment T when its row k was
+    declared by T (`since`) and its row k + 1 (`since_next`) was not, so the demand view
+    reads "innovations with k interests older than T, the longest waiting first" along an
+    index, level by level, for any age, without grouping the interest."""
+
+    pk = models.CompositePrimaryKey("innovation_id", "scope", "k")
+    innovation_id = models.BigIntegerField()
+    scope = models.IntegerField()
+    k = models.SmallIntegerField()
+    category_id = models.IntegerField()  # 0: none
+    oldest = models.DateTimeField()  # of row 1: the order within a level
+    since = models.DateTimeField()
+    since_next = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "replication_rollup_interest_rank"
+        indexes = [
+            models.Index(
+                fields=["scope", "k", "oldest", "innovation_id"],
+                include=["since", "since_next"],
+                name="rollup_interest_rank",
+            ),
+            models.Index(
+                fields=["scope", "category_id", "k", "oldest", "innovation_id"],
+                include=["since", "since_next"],
+                name="rollup_interest_rank_sector",
+            ),
+        ]
+
+
 class RollupInnovationProvince(ReadOnly):
     """Approved and completed plans per innovation x province (the most replicated, of a
     province)."""
@@ -160,7 +207,14 @@ class RollupInnovationProvince(ReadOnly):
     class Meta:
         db_table = "replication_rollup_innovation_province"
         indexes = [
-            models.Index(fields=["province_id", "innovation_id"], name="rollup_innovation_prov")
+            models.Index(fields=["province_id", "innovation_id"], name="rollup_innovation_prov"),
+            # A province's most replicated innovations read along it, however many it has.
+            models.Index(
+                F("province_id"),
+                (F("approved") + F("completed")).desc(),
+                F("innovation_id"),
+                name="rollup_innovation_prov_total",
+            ),
         ]
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import operator
+from datetime import date, timedelta
+from functools import reduce
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jipp.models import ZONE_LABELS, Notification, Role, User
-from jipp.work import WorkRow, work_item
+from jipp.models import ZONE_LABELS, Notification, Province, Role, User
+from jipp.work import Total, WorkRow, work_item
 from replication import interest_work, listing  # noqa: F401 (interest_work: its items)
 from replication.choices import RESULT_STAGES
 from replication.models import (
@@ -26,6 +28,7 @@ from replication.models import (
     StageKind,
     StageStatus,
 )
+from replication.rollups import RollupDue, RollupPlan
 
 DUE_SOON_DAYS = 14
 # The inbox kinds of messages written on a plan (replication.notices).
@@ -168,6 +171,20 @@ def _province_plans(user: User) -> QuerySet[ReplicationPlan]:
     return ReplicationPlan.objects.filter(province_id=user.province_id)
 
 
+def _plans_count(user: User, status: str) -> Total:
+    """How many of the province's plans have the status, from the rollup of plans per
+    province, status and current stage (at most eight rows)."""
+    if not user.province_id:
+        return Total(RollupPlan.objects.none())
+    return Total(
+        RollupPlan.objects.filter(province_id=user.province_id, status=status)
+        .order_by()
+        .values("province_id")
+        .annotate(total=Sum("n"))
+        .values("total")
+    )
+
+
 def _province_stages(user: User) -> QuerySet[Stage]:
     if not user.province_id:
         return Stage.objects.none()
@@ -179,6 +196,40 @@ def _province_stages(user: User) -> QuerySet[Stage]:
 def _plans_url(**filters: str) -> str:
     query = "&".join(f"{name}={value}" for name, value in filters.items())
     return f"{reverse('replication:plan_list')}?{query}"
+
+
+def _soon() -> list[tuple[str, date]]:
+    """(zone, the last due date that counts as soon there): "today" in each zone, as for
+    overdue_stages(), so counting reads no province row first."""
+    now = timezone.now()
+    return [
+        (zone, now.astimezone(ZoneInfo(zone)).date() + timedelta(days=DUE_SOON_DAYS))
+        for zone in ZONE_LABELS
+    ]
+
+
+def _stages_due_count(user: User) -> Total:
+    """How many stages_due(user) holds, from the rollup of unfinished stages of approved
+    plans per province and due date (a few hundred rows a province, not its stages)."""
+    if not user.province_id:
+        return Total(RollupDue.objects.none())
+    soon = reduce(
+        operator.or_,
+        (
+            Q(
+                due_date__lte=day,
+                province_id__in=Province.objects.filter(timezone=zone).values("pk"),
+            )
+            for zone, day in _soon()
+        ),
+    )
+    return Total(
+        RollupDue.objects.filter(soon, province_id=user.province_id)
+        .order_by()
+        .values("province_id")
+        .annotate(total=Sum("n"))
+        .values("total")
+    )
 
 
 def _due_row(stage: Stage) -> WorkRow:
@@ -199,14 +250,12 @@ def _due_row(stage: Stage) -> WorkRow:
     url=lambda user: _plans_url(status=PlanStatus.APPROVED),
     row=_due_row,
     order=10,
+    count=_stages_due_count,
 )
 def stages_due(user: User) -> QuerySet[Stage]:
-    # Due dates are days in the province's calendar: "today" in each zone, as for
-    # overdue_stages(), so counting reads no province row first.
-    now = timezone.now()
+    # Due dates are days in the province's calendar (_soon).
     soon = Q(pk__in=[])
-    for zone in ZONE_LABELS:
-        day = now.astimezone(ZoneInfo(zone)).date() + timedelta(days=DUE_SOON_DAYS)
+    for zone, day in _soon():
         soon |= Q(plan__province__timezone=zone, due_date__lte=day)
     return (
         _province_stages(user)
@@ -227,6 +276,7 @@ def stages_due(user: User) -> QuerySet[Stage]:
         plan.submitted_at,
     ),
     order=20,
+    count=lambda user: _plans_count(user, PlanStatus.RETURNED),
 )
 def plans_returned(user: User) -> QuerySet[ReplicationPlan]:
     return (

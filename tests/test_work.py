@@ -19,7 +19,7 @@ from innovations import services as innovation_services
 from jipp.account_requests import submit_account_request
 from jipp.models import Province, Role, User
 from jipp.services import notify
-from jipp.work import count_all, work_for
+from jipp.work import count_all, items_for, work_for
 from replication import due_dates, services, stage_services
 from replication.models import ReplicationPlan, Stage
 from tests.conftest import PASSWORD, client_for
@@ -275,6 +275,14 @@ def test_bappeda_sees_its_province_stages_returns_messages_and_forum_drafts(
     assert "Pesan baru pada rencana Sahabat Hutan Banua" in html
     assert "Inovasi dari Forum" in html
     assert "Terlambat" in html or "Overdue" in html
+
+
+def test_counts_read_from_rollups_are_the_rows_counted(bappeda_kalsel, kalsel_work):
+    """An item's `count` (a rollup's number) is what counting its queryset gives."""
+    found = counts(bappeda_kalsel)
+    for item in items_for(bappeda_kalsel):
+        assert found[item.key] == item.queryset(bappeda_kalsel).count(), item.key
+    assert any(item.count for item in items_for(bappeda_kalsel))
 
 
 def test_stages_due_counts_only_the_next_fourteen_days_and_the_late(bappeda_kalsel, make_plan):

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from innovations.models import Innovation
 from jipp.cache import remembered
 from replication.interest import Interest, InterestStatus
-from replication.rollups import RollupInterest
+from replication.rollups import RollupInterestProvince, RollupInterestRank
 
 TOP = 5
 
@@ -42,32 +42,39 @@ def _compute(province_id: int | None) -> InterestFigures:
         status=InterestStatus.OPEN, innovation__status="approved"
     )
     if province_id is not None:
+        # The oldest ten (index interest_open_by_province), and how many from the rollup
+        # per province: a province holds thousands of open interests at scale.
+        total = RollupInterestProvince.objects.filter(province_id=province_id).values("n")
         own = list(
             open_interest.filter(province_id=province_id)
             .select_related("innovation")
             .only("created_at", "innovation__title", "innovation__slug")
-            .order_by("created_at", "id")
+            .annotate(total=Subquery(total))
+            .order_by("created_at", "id")[:10]
         )
         return InterestFigures(
-            open_count=len(own),
+            open_count=(own[0].total or 0) if own else 0,
             provinces=1 if own else 0,
             rows=[
                 InterestRow(row.innovation.title, row.get_absolute_url(), 1, row.created_at)
-                for row in own[:10]
+                for row in own
             ],
         )
-    # Nationally from the rollup of open interest in approved innovations per innovation
-    # and province (kept by PostgreSQL: replication/rollups.py).
-    rolled = RollupInterest.objects.filter(n__gt=0)
-    totals = rolled.aggregate(
-        n=Coalesce(Sum("n"), 0), provinces=Count("province_id", distinct=True)
+    # Nationally from the rollups of open interest in approved innovations (kept by
+    # PostgreSQL: replication/rollups.py): the totals per province (38 rows), and the most
+    # asked for along the ranks' index: an innovation's last rank (no next one) is its
+    # number of open interests, the highest read first.
+    totals = RollupInterestProvince.objects.aggregate(
+        open=Coalesce(Sum("n"), 0), provinces=Count("province_id", filter=Q(n__gt=0))
     )
-    top = list(
-        rolled.order_by()
-        .values("innovation_id")
-        .annotate(count=Sum("n"))
-        .order_by("-count", "innovation_id")[:TOP]
-    )
+    top = [
+        {"innovation_id": innovation_id, "count": count}
+        for innovation_id, count in RollupInterestRank.objects.filter(
+            scope=0, since_next__isnull=True
+        )
+        .order_by("-k", "innovation_id")
+        .values_list("innovation_id", "k")[:TOP]
+    ]
     titles = {
         row.pk: row
         for row in Innovation.objects.filter(pk__in=[t["innovation_id"] for t in top]).only(
@@ -75,7 +82,7 @@ def _compute(province_id: int | None) -> InterestFigures:
         )
     }
     return InterestFigures(
-        open_count=totals["n"],
+        open_count=totals["open"],
         provinces=totals["provinces"],
         rows=[
             InterestRow(

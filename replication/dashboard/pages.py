@@ -106,14 +106,17 @@ class Dashboard:
     def matrix_view(self) -> list[tuple[ProvinceRow, list[tuple[str, int, str, str]], int]]:
         """Rows of (province, [(stage label, count, link, heat class)], total)."""
         highest = max((n for row in self.matrix for _, n in row.cells), default=0)
+        labels = {kind: str(label) for kind, label in STAGE_LABELS.items()}
+        # plan_list_url(province, kind) of each cell, with the list's address reversed once.
+        base = plan_list_url()
         return [
             (
                 row.province,
                 [
                     (
-                        str(STAGE_LABELS[kind]),
+                        labels[kind],
                         n,
-                        plan_list_url(row.province, kind),
+                        f"{base}?province={row.province.code}&stage={kind}",
                         f"heat-{heat_step(n, highest)}",
                     )
                     for kind, n in row.cells

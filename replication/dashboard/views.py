@@ -7,6 +7,8 @@ the figures they may see are the public ones at /replication/.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -31,12 +33,18 @@ def _scope_for(request: AuthedRequest) -> Scope:
     return pages.scope_for_user(request.user, request.GET)
 
 
-def _dashboard_link(province: ProvinceRow) -> str:
-    return f"{reverse('dashboard')}?province={province.code}"
-
-
 def _public_link(province: ProvinceRow) -> str:
     return f"{reverse('replication:figures')}?province={province.code}#innovations"
+
+
+def _map_links(ministry: bool) -> Callable[[ProvinceRow], str]:
+    """Where the map's provinces lead: their dashboard (the ministry) or their public
+    figures (_public_link), the address reversed once for the 38."""
+    if ministry:
+        base = reverse("dashboard")
+        return lambda province: f"{base}?province={province.code}"
+    base = reverse("replication:figures")
+    return lambda province: f"{base}?province={province.code}#innovations"
 
 
 @require_GET
@@ -53,7 +61,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     }
 
     def body() -> str:
-        link = _dashboard_link if ministry else _public_link
+        link = _map_links(ministry)
         return render_to_string(
             "dashboard/_body.html",
             {

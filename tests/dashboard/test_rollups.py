@@ -10,16 +10,22 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Count, Min
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from innovations.models import Category
+from jipp.models import Province
 from replication import due_dates, interest_services, rollup_sql, services, stage_services
 from replication.dashboard import figures, live
 from replication.dashboard.periods import Period
 from replication.interest import Interest, InterestStatus
+from replication.interest_demand import Filters, demand_page
 from replication.models import ReplicationPlan, Stage
 from replication.result_services import LegalBasis, Measurement, Results
 from replication.rollups import RollupPlan
@@ -51,6 +57,52 @@ def every_difference() -> list[str]:
     for scope in scopes:
         for period in periods(scope.zone):
             problems += live.differences(scope, period, rows)
+    return problems + demand_differences()
+
+
+def demand_differences() -> list[str]:
+    """The demand view's pages (read from the ranks) against the open interest grouped
+    live, for each filter, paged two innovations at a time."""
+    now = timezone.now()
+    problems = []
+    for days in (None, 30, 90, 150):
+        cutoff = now - timedelta(days=days) if days else None
+        for filters in (
+            Filters(cutoff=cutoff),
+            Filters(hub=True, cutoff=cutoff),
+            Filters(sector="pendidikan", cutoff=cutoff),
+            Filters(province="63", cutoff=cutoff),
+            Filters(province="33", hub=True, sector="kesehatan", cutoff=cutoff),
+        ):
+            interest = Interest.objects.filter(
+                status=InterestStatus.OPEN, innovation__status="approved"
+            )
+            if filters.cutoff:
+                interest = interest.filter(created_at__lte=filters.cutoff)
+            if filters.hub:
+                interest = interest.filter(province__hub_since__isnull=False)
+            if filters.sector:
+                interest = interest.filter(innovation__category__slug=filters.sector)
+            if filters.province:
+                interest = interest.filter(province__code=filters.province)
+            expected = list(
+                interest.values("innovation_id")
+                .annotate(count=Count("id"), oldest=Min("created_at"))
+                .order_by("-count", "oldest", "innovation_id")
+                .values_list("innovation_id", "count")
+            )
+            shown: list[tuple[int, int]] = []
+            cursor = ""
+            for _ in range(20):
+                page = demand_page(filters, cursor, 2)
+                shown += page.groups
+                if page.count != len(expected):
+                    problems.append(f"demand {filters}: counted {page.count}, not {len(expected)}")
+                if not page.next_cursor:
+                    break
+                cursor = page.next_cursor
+            if shown != expected:
+                problems.append(f"demand {filters}: shown {shown}, live {expected}")
     return problems
 
 
@@ -192,6 +244,25 @@ class Registry:
                 interest=interest, by=self.officers[interest.province.code]
             )
 
+    def declare_earlier(self, a: int, b: int) -> None:
+        """Interest declared some months ago: the demand view's ages and ranks."""
+        with time_machine.travel(timezone.now() - timedelta(days=40 * (1 + b % 6))):
+            self.declare(a, b)
+
+    def recategorise(self, a: int, b: int) -> None:
+        """The ministry moves an innovation to another sector (as in the admin)."""
+        innovation = self.innovations[b % len(self.innovations)]
+        innovation.refresh_from_db()
+        innovation.category = Category.objects.exclude(pk=innovation.category_id).order_by("pk")[
+            a % 3
+        ]
+        innovation.save(update_fields=["category"])
+
+    def hub(self, a: int, _: int) -> None:
+        """A province becomes a JIPP hub, or stops being one (a bulk update, as in a script)."""
+        province = Province.objects.filter(code=CODES[a % 2])
+        province.update(hub_since=None if province.get().hub_since else 2021)
+
     def archive(self, a: int, b: int) -> None:
         """The ministry archives an innovation, or approves it again (as in the admin)."""
         innovation = self.innovations[b % len(self.innovations)]
@@ -201,7 +272,7 @@ class Registry:
 
     def apply(self, operation: str, a: int, b: int) -> None:
         try:
-            if operation in ("file", "declare", "withdraw", "archive"):
+            if operation in (*INNOVATION_OPERATIONS, "file", "withdraw", "archive"):
                 getattr(self, operation)(a, b)
                 return
             plan = self.plan(a)
@@ -211,6 +282,7 @@ class Registry:
             pass  # not possible in this state: the services refused, nothing was written
 
 
+INNOVATION_OPERATIONS = ["declare", "declare_earlier", "recategorise", "hub"]
 PLAN_OPERATIONS = [
     "submit",
     "approve",
@@ -226,7 +298,11 @@ PLAN_OPERATIONS = [
 ]
 OPERATIONS = st.tuples(
     st.sampled_from(
-        ["file", "file", "declare", "declare", "withdraw", "archive", *PLAN_OPERATIONS]
+        [
+            *["file", "file", "declare", "withdraw", "archive"],
+            *INNOVATION_OPERATIONS,
+            *PLAN_OPERATIONS,
+        ]
     ),
     st.integers(0, 11),
     st.integers(0, 11),
@@ -279,6 +355,26 @@ def test_a_walk_to_completion_and_a_cancellation_keep_the_rollups(registry):
     national = figures.results(figures.Scope(), Period(2026))
     assert national["completed_in_period"] == 2
     assert 0 < national["indicators_reached"] < national["indicators_verified"]
+
+
+def test_the_demand_ranks_follow_ages_hubs_sectors_and_approval(registry):
+    """Interest of several ages in two provinces, then a hub made and unmade, a sector
+    changed, an innovation archived and approved again: the ranks and the demand view's
+    pages stay those of the live interest."""
+    for step in [("declare_earlier", 0, 0), ("declare_earlier", 1, 3), ("declare", 0, 1)]:
+        registry.apply(*step)
+    registry.apply("declare_earlier", 1, 4)  # Jawa Tengah in the second innovation
+    assert every_difference() == []
+    hub = Filters(hub=True)
+    before = demand_page(hub, "", 10).groups
+    registry.apply("hub", 0, 0)
+    assert demand_page(hub, "", 10).groups != before
+    assert every_difference() == []
+    for step in [("recategorise", 1, 0), ("archive", 0, 1), ("hub", 0, 0), ("withdraw", 1, 0)]:
+        registry.apply(*step)
+        assert every_difference() == []
+    registry.apply("archive", 0, 1)  # approved again: its interest counts again
+    assert every_difference() == []
 
 
 def test_the_figures_of_the_hand_computed_world_are_the_live_ones(world):

@@ -70,6 +70,32 @@ def test_title_matches_rank_before_matches_in_the_body(client, make_innovation):
     assert set(found) == {"Puskesmas Keliling", "Aplikasi Antrean", "Sistem Rujukan"}
 
 
+@pytest.mark.parametrize("query", ["puskesmas", "puskesmas -rujukan"])
+def test_the_candidates_are_the_newest_matches_and_the_newest_title_matches(
+    make_innovation, monkeypatch, query
+):
+    """Whether or not the title query runs, the ranking is that of the union of the
+    newest RANK_CANDIDATES matches and the newest TITLE_CANDIDATES title matches."""
+    from innovations import search
+    from innovations.models import Innovation
+
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 4)
+    monkeypatch.setattr(search, "TITLE_CANDIDATES", 2)
+    now = timezone.now()
+    for n in range(9):  # older title matches, then newer matches in the text only
+        title = f"Puskesmas {n}" if n < 3 or n == 7 else f"Rujukan {n}"
+        make_innovation(title, summary="Puskesmas buka.", approved_at=now + timedelta(hours=n))
+    public = Innovation.objects.public()
+    text = search.web_search(query)
+    newest = list(public.filter(search_vector=text).order_by("-approved_at", "-id")[:4])
+    titled = list(public.filter(title_vector=text).order_by("-approved_at", "-id")[:2])
+    expected = {row.pk for row in newest + titled}
+    ranked = search.ranked_ids(public, query)
+    assert set(ranked) == expected
+    first = Innovation.objects.filter(pk__in=ranked[:2]).values_list("title", flat=True)
+    assert all(title.startswith("Puskesmas") for title in first)  # title matches first
+
+
 def test_matched_words_are_highlighted_and_the_text_escaped(client, make_innovation):
     make_innovation("Layanan <Aman>", summary="Pelayanan <script>alert(1)</script> untuk warga.")
     page = client.get("/innovations/", {"q": "layanan"}).content.decode()

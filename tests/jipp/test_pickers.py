@@ -54,6 +54,35 @@ def test_a_typo_is_forgiven_by_trigrams(innovations):
     assert titles("sipantau karhuta")[0] == "SiPANTAU Karhutla"
 
 
+def test_a_typo_is_found_through_the_titles_words_not_a_trigram_scan_of_titles(
+    innovations, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        found = titles("pantau sungai karhutal")
+    assert found[0] == "Pantau Sungai Karhutla"
+    assert not any('"innovations_innovation"."title") %>' in q["sql"] for q in queries)
+
+
+def test_the_titles_words_follow_new_and_changed_titles(make_innovation):
+    from innovations.models import TitleWord
+
+    innovation = make_innovation("Kampung Mangrove Lestari")
+    assert {"KAMPUNG", "MANGROVE", "LESTARI"} <= set(
+        TitleWord.objects.values_list("word", flat=True)
+    )
+    innovation.title = "Kampung Bakau-Lestari 2025"
+    innovation.save()
+    assert {"BAKAU", "2025"} <= set(TitleWord.objects.values_list("word", flat=True))
+    assert titles("bakau lestar") == ["Kampung Bakau-Lestari 2025"]
+
+
+def test_a_text_without_a_word_like_it_finds_nothing_quickly(innovations):
+    assert titles("zzqx wvvk") == []
+
+
 def test_a_word_in_the_middle_is_found(innovations):
     assert set(titles("karhutla")) == {"SiPANTAU Karhutla", "Pantau Sungai Karhutla"}
 

@@ -327,6 +327,35 @@ def test_the_demand_view_reads_in_a_constant_number_of_queries(
     assert queries(client, DEMAND + "?hub=on&age=30&sector=pendidikan") <= few + 1
 
 
+def test_the_demand_view_pages_by_a_cursor_and_caps_its_count(
+    declared, bappeda_bali, bappeda_jateng, make_innovation, forum_admin, monkeypatch
+):
+    monkeypatch.setattr("replication.interest_views.PER_PAGE", 2)
+    monkeypatch.setattr("replication.interest_demand.COUNT_CAP", 2)
+    # Sahabat Rimba (Kalimantan Selatan, now) has one interest; Omspan two, Lapor one older.
+    omspan, lapor = make_innovation("Omspan"), make_innovation("Lapor")
+    with time_machine.travel(timezone.now() - timedelta(days=10)):
+        interest_services.declare_interest(innovation=lapor, by=bappeda_bali)
+    for officer in (bappeda_bali, bappeda_jateng):
+        interest_services.declare_interest(innovation=omspan, by=officer)
+    client = client_for(forum_admin)
+    first = client.get(DEMAND)
+    assert [row["innovation"].title for row in first.context["rows"]] == ["Omspan", "Lapor"]
+    assert [row["count"] for row in first.context["rows"]] == [2, 1]
+    assert first.context["page"].count_capped
+    assert "Lebih dari 2 inovasi dengan minat terbuka" in first.content.decode()
+    cursor = first.context["page"].next_cursor
+    assert f"?cursor={cursor}".encode() in first.content
+    second = client.get(DEMAND, {"cursor": cursor})
+    assert [row["innovation"].title for row in second.context["rows"]] == [
+        "Menggapai Mimpi Sahabat Rimba"
+    ]
+    assert second.context["page"].next_cursor is None
+    assert b'href="?"' in second.content or b'href="/replication/interest/"' in second.content
+    # A cursor that is not ours is the first page.
+    assert client.get(DEMAND, {"cursor": "bm9uc2Vuc2U"}).context["rows"] == first.context["rows"]
+
+
 def test_the_province_list_reads_in_a_constant_number_of_queries(bappeda_kalsel, make_innovation):
     interest_services.declare_interest(innovation=make_innovation("A"), by=bappeda_kalsel)
     client = client_for(bappeda_kalsel)
