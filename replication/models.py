@@ -345,6 +345,12 @@ class Stage(models.Model):
             models.Index(
                 fields=["plan", "kind"], name="stage_done_by_plan", condition=Q(status="done")
             ),
+            # "With verified results" on the case list: an index-only probe a plan.
+            models.Index(
+                fields=["plan", "kind"],
+                name="stage_verified_by_plan",
+                condition=Q(status="verified"),
+            ),
             # The Bappeda's count of stages the ministry returned (replication/work.py):
             # the few returned ones, not every stage of the province's approved plans.
             models.Index(

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from replication.choices import RESULT_STAGES
+
 ZONES = {7: "Asia/Jakarta", 8: "Asia/Makassar", 9: "Asia/Jayapura"}
 ZONE_OF = {
     "Asia/Jakarta": 7,
@@ -55,7 +57,11 @@ TABLES = [
     "replication_rollup_innovation",
     "replication_rollup_innovation_status",
     "replication_rollup_open_stage",
+    "replication_rollup_stage_done",
 ]
+
+# The stages whose verification publishes results.
+RESULT_KINDS = "(" + ", ".join(f"'{kind}'" for kind in RESULT_STAGES) + ")"
 
 ZONE_VALUES = "(VALUES " + ", ".join(f"({o}, '{z}')" for o, z in ZONES.items()) + ")"
 PLAN_CT = (
@@ -158,6 +164,15 @@ BEGIN
          WHERE province_id = p_province AND due_date = p_due AND plan_id = p_plan
            AND "order" = p_order;
     END IF;
+END $$ LANGUAGE plpgsql;
+
+-- A done stage of an approved plan, waiting for the ministry's verification.
+CREATE OR REPLACE FUNCTION rollup_stage_done_add(p_province bigint, p_kind text, p_n integer)
+RETURNS void AS $$
+BEGIN
+    INSERT INTO replication_rollup_stage_done AS r (province_id, results, n)
+    VALUES (p_province, p_kind IN {RESULT_KINDS}, p_n)
+    ON CONFLICT (province_id, results) DO UPDATE SET n = r.n + EXCLUDED.n;
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_interest_add(p_innovation bigint, p_province bigint,
@@ -369,7 +384,7 @@ RETURNS void AS $$
 DECLARE
     st record;
 BEGIN
-    FOR st IN SELECT id, "order", status, due_date, verified_at FROM replication_stage
+    FOR st IN SELECT id, kind, "order", status, due_date, verified_at FROM replication_stage
                WHERE plan_id = p_plan.id ORDER BY due_date LOOP
         IF p_verified THEN
             PERFORM rollup_moment_add(st.verified_at, p_plan.province_id, '{VERIFIED}', p_n);
@@ -377,6 +392,9 @@ BEGIN
         IF p_plan.status = 'approved' AND st.status IN ('pending', 'in_progress') THEN
             PERFORM rollup_open_stage_add(p_plan.province_id, st.due_date, p_plan.id,
                                           st."order", st.id, p_n);
+        END IF;
+        IF p_plan.status = 'approved' AND st.status = 'done' THEN
+            PERFORM rollup_stage_done_add(p_plan.province_id, st.kind, p_n);
         END IF;
     END LOOP;
 END $$ LANGUAGE plpgsql;
@@ -476,6 +494,9 @@ BEGIN
         PERFORM rollup_open_stage_add(pl.province_id, p_stage.due_date, p_stage.plan_id,
                                       p_stage."order", p_stage.id, p_n);
     END IF;
+    IF pl.status = 'approved' AND p_stage.status = 'done' THEN
+        PERFORM rollup_stage_done_add(pl.province_id, p_stage.kind, p_n);
+    END IF;
 END $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION rollup_on_stage() RETURNS trigger AS $$
@@ -498,6 +519,15 @@ BEGIN
             IF OLD.verified_at IS DISTINCT FROM NEW.verified_at THEN
                 PERFORM rollup_moment_add(OLD.verified_at, pl.province_id, '{VERIFIED}', -1);
                 PERFORM rollup_moment_add(NEW.verified_at, pl.province_id, '{VERIFIED}', 1);
+            END IF;
+            IF pl.status = 'approved' AND (OLD.status = 'done' OR NEW.status = 'done')
+               AND (OLD.status, OLD.kind) IS DISTINCT FROM (NEW.status, NEW.kind) THEN
+                IF OLD.status = 'done' THEN
+                    PERFORM rollup_stage_done_add(pl.province_id, OLD.kind, -1);
+                END IF;
+                IF NEW.status = 'done' THEN
+                    PERFORM rollup_stage_done_add(pl.province_id, NEW.kind, 1);
+                END IF;
             END IF;
             IF pl.status = 'approved' THEN
                 IF OLD.status IN ('pending', 'in_progress') THEN old_due := OLD.due_date; END IF;
@@ -677,7 +707,7 @@ DROP FUNCTION IF EXISTS rollup_on_plan, rollup_on_stage, rollup_on_indicator,
     rollup_refresh_cancel, rollup_plan_public, rollup_innovation_add, rollup_result_add,
     rollup_interest_add, rollup_interest_rank_refresh, rollup_interest_innovation,
     rollup_on_province, rollup_innovation_status_add, rollup_open_stage_add, rollup_due_add,
-    rollup_plan_add, rollup_moment_add;
+    rollup_plan_add, rollup_moment_add, rollup_stage_done_add;
 """
 )
 
@@ -760,6 +790,13 @@ SELECT pl.province_id, st.due_date, st.plan_id, st."order", st.id
   FROM replication_stage st JOIN replication_replicationplan pl ON pl.id = st.plan_id
  WHERE pl.status = 'approved' AND st.status IN ('pending', 'in_progress')
 """
+
+LIVE_STAGE_DONE = f"""
+SELECT pl.province_id, st.kind IN {RESULT_KINDS}, COUNT(*)
+  FROM replication_stage st JOIN replication_replicationplan pl ON pl.id = st.plan_id
+ WHERE pl.status = 'approved' AND st.status = 'done'
+ GROUP BY 1, 2
+"""  # noqa: S608
 
 LIVE_RESULT_PART = f"""
 SELECT i.plan_id, COALESCE(i.sdg_goal, 0), pl.province_id, COALESCE(inv.category_id, 0),
@@ -847,6 +884,7 @@ LIVE = [
         LIVE_OPEN_STAGE,
         [],
     ),
+    ("replication_rollup_stage_done", "province_id, results, n", LIVE_STAGE_DONE, ["n"]),
     (
         "replication_rollup_cancel",
         "plan_id, province_id, at",

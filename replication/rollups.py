@@ -47,6 +47,20 @@ class RollupPlan(ReadOnly):
         db_table = "replication_rollup_plan"
 
 
+class RollupStageDone(ReadOnly):
+    """Done stages of approved plans, waiting for the ministry's verification, per province;
+    `results`: evaluation and institutionalisation (RESULT_STAGES), the others apart. The
+    menu counts them on every ministry page."""
+
+    pk = models.CompositePrimaryKey("province_id", "results")
+    province_id = models.IntegerField()
+    results = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "replication_rollup_stage_done"
+
+
 class RollupMoment(ReadOnly):
     """What happened per local month (in the zone of UTC offset `zone`) x province x kind:
     the events of EVENT_ACTIONS, and the moments plans were approved, completed, both,

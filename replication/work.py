@@ -28,7 +28,7 @@ from replication.models import (
     StageKind,
     StageStatus,
 )
-from replication.rollups import RollupDue, RollupPlan
+from replication.rollups import RollupDue, RollupPlan, RollupStageDone
 
 DUE_SOON_DAYS = 14
 # The inbox kinds of messages written on a plan (replication.notices).
@@ -78,6 +78,7 @@ def plans_to_decide(user: User) -> QuerySet[ReplicationPlan]:
     ),
     menu="plan_review",
     order=40,
+    count=lambda user: _done_count(results=False),
 )
 def stages_to_verify(user: User) -> QuerySet[Stage]:
     """The stages that carry no results: those are the next item, so no stage counts twice
@@ -107,6 +108,7 @@ def _result_row(stage: Stage) -> WorkRow:
     row=_result_row,
     menu="plan_review",
     order=45,
+    count=lambda user: _done_count(results=True),
 )
 def results_to_verify(user: User) -> QuerySet[Stage]:
     """Evaluation and institutionalisation stages done and not yet verified, oldest first:
@@ -162,6 +164,19 @@ def indicator_changes(user: User) -> QuerySet[IndicatorChangeRequest]:
 
 
 # The province's Bappeda -------------------------------------------------------------------
+
+
+def _done_count(*, results: bool) -> Total:
+    """How many done stages of approved plans wait for verification, nationally, from
+    their rollup (38 rows a kind): counting them joined every approved plan, 120 ms a
+    ministry page at 500,000 plans."""
+    return Total(
+        RollupStageDone.objects.filter(results=results)
+        .order_by()
+        .values("results")
+        .annotate(total=Sum("n"))
+        .values("total")
+    )
 
 
 def _province_plans(user: User) -> QuerySet[ReplicationPlan]:
