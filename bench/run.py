@@ -377,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     try:
         wait_until_ready(server, port, URLS[0][1])
+        for _ in range(20):  # each worker's first requests load code and templates
+            status(port, URLS[0][1])
         for label, path in urls:
             say(f"measuring {label}")
             rows.append(measure(label, path, port, args.duration, cookies))

@@ -92,3 +92,16 @@ def test_development_starts_with_no_configuration():
     result = load_settings(DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["False", "0"]
+
+
+@pytest.mark.django_db
+def test_the_portals_connections_plan_without_parallel_workers_or_jit() -> None:
+    """A web request's queries are small: a parallel worker or a JIT compilation costs more
+    than the query (jipp.settings, DATABASE_SESSION_OPTIONS)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
