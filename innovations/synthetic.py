@@ -162,11 +162,12 @@ def _copy_value(value: object) -> str:
     return str(value).translate(ESCAPES)
 
 
-def allocate_ids(count: int) -> list[int]:
+def allocate_ids(count: int, table: str = Innovation._meta.db_table) -> list[int]:
+    """The next `count` ids of the table's sequence, for rows that COPY will insert."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Innovation._meta.db_table, count],
+            [table, count],
         )
         return [pk for (pk,) in cursor.fetchall()]
 

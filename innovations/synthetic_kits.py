@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from innovations.kit import REQUIRED_KINDS, KitDocument, KitKind, KitLanguage, KitStatus
 from innovations.models import Innovation
-from innovations.synthetic import copy_rows
+from innovations.synthetic import allocate_ids, copy_rows
 from jipp.models import AuditEvent
 
 CopyRow = tuple[object, ...]
@@ -114,7 +114,7 @@ class Builder:
 
     def store(self) -> int:
         """COPY the batch with real ids, then mark the complete kits; returns documents."""
-        ids = allocate(len(self.documents))
+        ids = allocate_ids(len(self.documents), KitDocument._meta.db_table)
 
         def real(local: object) -> int | None:
             return None if local is None else ids[int(str(local))]
@@ -127,15 +127,6 @@ class Builder:
             copy_rows(AuditEvent._meta.db_table, EVENT_COLUMNS, events)
             Innovation.objects.filter(pk__in=self.complete).update(is_kit_complete=True)
         return len(documents)
-
-
-def allocate(count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [KitDocument._meta.db_table, count],
-        )
-        return [pk for (pk,) in cursor.fetchall()]
 
 
 def generate_kits(
