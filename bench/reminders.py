@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import report
 from bench.report import machine
 from bench.run import database_url, manage
 from bench.server import say, server_env
@@ -236,16 +237,6 @@ def section(facts: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write(text: str) -> None:
-    old = REPORT.read_text(encoding="utf-8")
-    if START in old and END in old:
-        before, rest = old.split(START, 1)
-        new = before + text + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    REPORT.write_text(new, encoding="utf-8")
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.reminders", description=__doc__)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
@@ -315,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(facts, indent=1) + "\n", encoding="utf-8")
     if not args.no_write:
-        write(text)
+        report.write(REPORT, text, START, END)
         say(f"written to {REPORT.relative_to(ROOT)}")
     say(f"done in {time.monotonic() - began:.0f} s")
     return 0

@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
+from bench.reminders import TARGETS, verdict
 from bench.server import say
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "bench"
 START, END = "<!-- bench:scale:start -->", "<!-- bench:scale:end -->"
 SIZES = [10_000, 100_000, 1_000_000]
-REMINDER_TARGETS = {"empty_ms": 50.0, "due_s": 20.0}
 
 
 def data_for(size: int) -> dict[str, int]:
@@ -119,27 +119,16 @@ def reminders(runs: dict[int, dict[str, Any]]) -> list[str]:
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for size, facts in runs.items():
-        c, due = facts["counts"], facts["due"]
-        empty = facts["empty"] * 1000
+        c, due, empty = facts["counts"], facts["due"], facts["empty"]
+        swept = f"{due['write_seconds']:.1f} s for {due['reminders']:,} "
+        swept += f"({verdict(due['write_seconds'], TARGETS['due'])}) | {due['seconds']:.1f} s"
         if not due["reminders"]:  # an earlier run fired every reminder it could make due
-            lines.append(
-                f"| {size:,} | {c['plans']:,} | {c['reminders']:,} "
-                f"| {empty:.1f} ms ({verdict(empty, REMINDER_TARGETS['empty_ms'])}) "
-                "| none left to make due (fired by an earlier run) | |"
-            )
-            continue
+            swept = "none left to make due (fired by an earlier run) |"
         lines.append(
             f"| {size:,} | {c['plans']:,} | {c['reminders']:,} "
-            f"| {empty:.1f} ms ({verdict(empty, REMINDER_TARGETS['empty_ms'])}) "
-            f"| {due['write_seconds']:.1f} s for {due['reminders']:,} "
-            f"({verdict(due['write_seconds'], REMINDER_TARGETS['due_s'])}) "
-            f"| {due['seconds']:.1f} s |"
+            f"| {empty * 1000:.1f} ms ({verdict(empty, TARGETS['empty'])}) | {swept} |"
         )
     return lines
-
-
-def verdict(value: float, target: float) -> str:
-    return "pass" if value <= target else "fail"
 
 
 def section(pages: dict[int, dict[str, Any]], sweeps: dict[int, dict[str, Any]]) -> str:
