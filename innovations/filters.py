@@ -14,7 +14,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from innovations.models import (
-    INNOVATOR_KINDS,
     SDG,
     Category,
     Innovation,
@@ -126,7 +125,9 @@ class InnovationFilter(django_filters.FilterSet):
     def filter_innovator_kind(
         self, queryset: QuerySet[Innovation], name: str, value: str
     ) -> QuerySet[Innovation]:
-        return queryset.filter(innovator__kind__in=INNOVATOR_KINDS[InnovatorKind(value)])
+        # The kind stored on the innovation (migration 0014): no join with the institutions,
+        # and innovation_kind_year_newest answers it with the year.
+        return queryset.filter(innovator_kind=InnovatorKind(value))
 
     def cleaned(self, name: str) -> str:
         """A valid value of one filter, or '' (invalid values are ignored, not errors)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from jipp.invariants import invariant
 
@@ -30,3 +30,31 @@ def approved_kit_documents_have_content() -> list[str]:
         "pk", "innovation__slug"
     )
     return [f"kit document {pk} of {slug}" for pk, slug in rows]
+
+
+@invariant(
+    "An innovation's stored level of government is its innovator's (the kind of institution "
+    "as innovations.models.INNOVATOR_KINDS maps it)"
+)
+def innovator_kind_is_stored_right() -> list[str]:
+    from django.db.models import Case, CharField, Value, When
+
+    from innovations.models import INNOVATOR_KINDS, Innovation
+
+    level = Case(
+        *[
+            When(innovator__kind__in=kinds, then=Value(str(kind)))
+            for kind, kinds in INNOVATOR_KINDS.items()
+        ],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    rows = (
+        Innovation.objects.annotate(level=level)
+        .exclude(innovator_kind=F("level"))
+        .values_list("slug", "innovator_kind", "level")
+    )
+    return [
+        f"innovation {slug}: stored {stored!r}, innovator's {level!r}"
+        for slug, stored, level in rows
+    ]

@@ -172,6 +172,17 @@ class Innovation(models.Model):
     sdg_numbers = ArrayField(
         models.PositiveSmallIntegerField(), default=list, blank=True, editable=False
     )
+    # The innovator's level of government (INNOVATOR_KINDS), "" for none of them: kept by
+    # PostgreSQL triggers whenever an innovation's innovator or an innovator's kind changes
+    # (migration 0014), so the catalogue filters on it without joining the institutions.
+    innovator_kind = models.CharField(
+        _("level of government"),
+        max_length=10,
+        choices=InnovatorKind.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     launched_year = models.PositiveSmallIntegerField(
         _("year launched"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
@@ -271,6 +282,14 @@ class Innovation(models.Model):
                     ("kipp_recognition", "kipp"),
                 ]
             ],
+            # The level of government, then the year: a count of the two (and the SDGs,
+            # carried along) reads only their entries, and each pair newest first.
+            models.Index(
+                fields=["innovator_kind", "launched_year", "-approved_at", "-id"],
+                name="innovation_kind_year_newest",
+                condition=models.Q(status="approved"),
+                include=[name for name in FILTER_COLUMNS if name != "launched_year"],
+            ),
             # Keyset paging of the public list, newest first and by title.
             models.Index(
                 fields=["-approved_at", "-id"],

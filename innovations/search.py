@@ -9,7 +9,8 @@ What keeps it fast at 100,000 innovations (docs/PERFORMANCE.md):
 - a search ranks a bounded candidate set: the newest RANK_CANDIDATES matches plus the
   newest page of matches in the title, picked first and then ranked (ts_rank) by primary
   key, so a broad word costs little, a selective one ranks 320 rows and not its thousands
-  of matches, and title matches still fill the first page.
+  of matches, and title matches still fill the first page; its count comes from the same
+  pass over the newest matches (ranking()), not from a second one.
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
-    BooleanField,
-    ExpressionWrapper,
     F,
     Func,
-    Q,
     QuerySet,
     Value,
 )
@@ -104,30 +103,101 @@ def matching(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
     return queryset.filter(search_vector=web_search(text)) if text else queryset
 
 
-def ranked_ids(queryset: QuerySet[Innovation], text: str) -> list[int]:
-    """The ids of a search's best matches, best first, from a bounded candidate set.
+@dataclass(frozen=True)
+class Ranking:
+    """A search's best matches, best first, and how many match (up to COUNT_CAP + 1)."""
 
-    One query picks the candidates, then reads each once more by primary key with its
-    rank: ranking only the few hundred picked, not every match the picking sorted (a
-    selective word has 3,000 matches at 1,000,000 innovations). Ordering them is then
-    Python's job (title matches first, then rank, then newest).
-    """
-    query = web_search(text)
-    newest = queryset.filter(search_vector=query).order_by("-approved_at", "-id")
-    # A page's worth of title matches, in case the newest matches hold too few of them.
-    titled = queryset.filter(title_vector=query).order_by("-approved_at", "-id")
-    picked = newest.values("id")[:RANK_CANDIDATES].union(titled.values("id")[:TITLE_CANDIDATES])
-    candidates = (
-        Innovation.objects.filter(id__in=picked)
-        .annotate(
-            in_title=ExpressionWrapper(Q(title_vector=query), output_field=BooleanField()),
-            rank=SearchRank(F("search_vector"), query),
+    ids: list[int]
+    matches: int
+
+    @property
+    def count(self) -> tuple[int, bool]:
+        return min(self.matches, COUNT_CAP), self.matches > COUNT_CAP
+
+
+# One statement (see ranking()): the newest COUNT_CAP + 1 matches, which give the count;
+# the newest RANK_CANDIDATES of them read once more by primary key with their rank and
+# whether the title matches; then the newest title matches, from the title's index, only
+# when those cannot be trusted to hold them.
+RANKING_SQL = """
+WITH newest (id, approved_at) AS MATERIALIZED ({newest}),
+query (q) AS (SELECT websearch_to_tsquery(%s::regconfig, %s)),
+ranked AS MATERIALIZED (
+    SELECT i.id, i.title_vector @@ query.q AS in_title,
+        ts_rank(i.search_vector, query.q) AS rank, i.approved_at
+    FROM innovations_innovation AS i, query
+    WHERE i.id IN (SELECT id FROM newest ORDER BY approved_at DESC, id DESC LIMIT %s)
+)
+SELECT id, in_title, rank, approved_at, (SELECT count(*) FROM newest) FROM ranked
+UNION ALL
+SELECT i.id, true, ts_rank(i.search_vector, query.q), i.approved_at,
+    (SELECT count(*) FROM newest)
+FROM innovations_innovation AS i, query
+WHERE i.id IN (
+    SELECT id FROM ({titled}) AS titled (id) WHERE NOT (
+        strpos((SELECT q FROM query)::text, '!') = 0
+        AND (
+            (SELECT count(*) FROM newest) <= %s
+            OR (SELECT count(*) FROM ranked WHERE in_title) >= %s
         )
-        .order_by()
-        .values_list("id", "in_title", "rank", "approved_at")
     )
-    best = sorted(candidates, key=lambda row: (row[1], row[2], row[3], row[0]), reverse=True)
-    return [row[0] for row in best]
+)
+"""
+
+
+def ranking(queryset: QuerySet[Innovation], text: str, *, counted: bool = True) -> Ranking:
+    """A search's candidates ranked, and its count, in one statement.
+
+    The candidates are the newest RANK_CANDIDATES matches and the newest TITLE_CANDIDATES
+    title matches; they are picked first and then read by primary key with their rank
+    (ts_rank of a few hundred rows, not of every match: a selective word has 3,000 matches
+    at 1,000,000 innovations). The count comes from the same pass: the newest
+    COUNT_CAP + 1 matches, where counting apart read them a second time.
+
+    The newest RANK_CANDIDATES matches hold the newest title matches when they hold
+    enough of them, or every match, and every title match is a match (the title is in the
+    search vector), which a query excluding a word ("-word") does not promise: only
+    otherwise are the title matches looked up. Whether a match's title matches is asked
+    of the candidates only: a title is often stored out of line (TOAST), two more pages a
+    row. Ordering is then Python's job (title matches first, then rank, then newest).
+    Not `counted` (the API counts its ranked ids), only the newest RANK_CANDIDATES
+    matches are read, and `matches` counts no further.
+    """
+    newest_limit = (COUNT_CAP if counted else RANK_CANDIDATES) + 1
+    query = web_search(text)
+    newest = (
+        queryset.filter(search_vector=query)
+        .order_by("-approved_at", "-id")
+        .values_list("id", "approved_at")[:newest_limit]
+    )
+    titled = (
+        queryset.filter(title_vector=query)
+        .order_by("-approved_at", "-id")
+        .values_list("id")[:TITLE_CANDIDATES]
+    )
+    newest_sql, newest_params = newest.query.sql_with_params()
+    titled_sql, titled_params = titled.query.sql_with_params()
+    sql = RANKING_SQL.format(newest=newest_sql, titled=titled_sql)
+    params = [
+        *newest_params,
+        SEARCH_CONFIG,
+        text,
+        RANK_CANDIDATES,
+        *titled_params,
+        RANK_CANDIDATES,  # no more matches than candidates: every match is one
+        TITLE_CANDIDATES,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    unique = {row[0]: row for row in reversed(rows)}.values()  # a title match twice
+    best = sorted(unique, key=lambda row: (row[1], row[2], row[3], row[0]), reverse=True)
+    return Ranking(ids=[row[0] for row in best], matches=rows[0][4] if rows else 0)
+
+
+def ranked_ids(queryset: QuerySet[Innovation], text: str) -> list[int]:
+    """The ids of a search's best matches, best first (see ranking()), uncounted."""
+    return ranking(queryset, text, counted=False).ids
 
 
 def in_order(ids: list[int]) -> QuerySet[Innovation]:
@@ -162,18 +232,21 @@ def catalogue(params: Any, *, page_size: int = PAGE_SIZE) -> Results:
     sort = filters.cleaned("sort") or ("relevance" if text else "newest")
     if sort == "relevance" and not text:
         sort = "newest"
-    count, capped = capped_count(matching(filters.qs, text), count_key(filters, text))
+    if sort == "relevance":
+        # The ranking is kept a minute, with its count: the pages of one search come from
+        # one ranking, and a search repeated (or paged through) is not ranked again.
+        ranked = remembered(
+            f"catalogue-ranked:{count_key(filters, text)}", lambda: ranking(filters.qs, text)
+        )
+        count, capped = ranked.count
+    else:
+        count, capped = capped_count(matching(filters.qs, text), count_key(filters, text))
     results = Results(
         rows=[], count=count, count_capped=capped, sort=sort, query=text, filters=filters
     )
     if sort == "relevance":
         page = _page_number(params.get("page"))
-        # The ranking is kept a minute, like the count: the pages of one search come from
-        # one ranking, and a search repeated (or paged through) is not ranked again.
-        ranking = remembered(
-            f"catalogue-ranking:{count_key(filters, text)}", lambda: ranked_ids(filters.qs, text)
-        )
-        ids = ranking[(page - 1) * page_size : page * page_size + 1]
+        ids = ranked.ids[(page - 1) * page_size : page * page_size + 1]
         # The ids passed the filters already: fetch them plainly, by primary key.
         page_rows = with_headlines(Innovation.objects.filter(id__in=ids).order_by(), text)
         found = {row.id: row for row in shown(page_rows, text)}

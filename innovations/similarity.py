@@ -197,18 +197,32 @@ PAGE_COLUMNS = ("id", "title", "slug", "category", "province")  # and the sector
 
 def similar_to(innovation: Innovation) -> list[Innovation]:
     """The stored similar innovations still public, in the stored order: one query."""
-    ids = list(innovation.similar_ids or [])
-    if not ids:
-        return []
-    rows = (
-        Innovation.objects.public()
-        .filter(pk__in=ids)
-        .exclude(pk=innovation.pk)
+    return neighbours(innovation)[0]
+
+
+def neighbours(innovation: Innovation) -> tuple[list[Innovation], list[Innovation]]:
+    """The page's two stored lists, similar innovations and "also replicated" (most
+    provinces first, each with its `province_count`), those still public: one query for
+    both, none when both are empty."""
+    similar_ids = [pk for pk in innovation.similar_ids or [] if pk != innovation.pk]
+    also = {int(pk): int(provinces) for pk, provinces in innovation.also_replicated or []}
+    if not similar_ids and not also:
+        return [], []
+    found = {
+        row.pk: row
+        for row in Innovation.objects.public()
+        .filter(pk__in={*similar_ids, *also})
         .select_related("category", "province")
         .only(*PAGE_COLUMNS)
-    )
-    place = {pk: index for index, pk in enumerate(ids)}
-    return sorted(rows, key=lambda row: place[row.pk])
+        .order_by()
+    }
+    similar = [found[pk] for pk in similar_ids if pk in found]
+    replicated = []
+    for pk, provinces in also.items():
+        if pk in found:
+            found[pk].province_count = provinces  # type: ignore[attr-defined]
+            replicated.append(found[pk])
+    return similar, replicated
 
 
 # Plans are counted once per province and innovation (a province may replicate one
@@ -295,16 +309,4 @@ def also_replicated(innovation: Innovation) -> list[Innovation]:
     """Other innovations replicated by the provinces that replicate this one, most provinces
     first, from approved and completed plans only: the stored list, read in one query (none
     when it is empty); only those still public."""
-    stored = {int(pk): int(provinces) for pk, provinces in innovation.also_replicated or []}
-    if not stored:
-        return []
-    found = {
-        row.pk: row
-        for row in Innovation.objects.public().filter(pk__in=stored).only("id", "title", "slug")
-    }
-    ordered = []
-    for pk, provinces in stored.items():
-        if pk in found:
-            found[pk].province_count = provinces  # type: ignore[attr-defined]
-            ordered.append(found[pk])
-    return ordered
+    return neighbours(innovation)[1]

@@ -27,7 +27,7 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
 def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     innovation = get_object_or_404(
         Innovation.objects.public()
-        .select_related("innovator", "innovator__province", "province", "category")
+        .select_related("innovator", "province", "category")
         .prefetch_related("sdgs")
         .defer("search_vector", "title_vector"),
         slug=slug,

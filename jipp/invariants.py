@@ -107,3 +107,10 @@ def statuses_fit_channels() -> list[str]:
     return [
         f"notification {pk}: channel {channel}, status {status}" for pk, channel, status in rows
     ]
+
+
+@invariant("The notification health's rollup equals the e-mail notifications it counts")
+def notification_health_equals_live() -> list[str]:
+    from jipp import notification_health
+
+    return notification_health.drift()

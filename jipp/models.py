@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -335,6 +335,13 @@ class Notification(models.Model):
                 name="notification_held_digest",
                 condition=models.Q(status="held", channel="digest"),
             ),
+            # The notification health's first, partial hour (jipp/notification_health.py).
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_created",
+                include=["status", "user"],
+                condition=models.Q(channel="email"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -516,3 +523,29 @@ class AccountRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == AccountRequestStatus.PENDING
+
+
+class RollupNotificationHour(models.Model):
+    """E-mail notifications per hour of creation (hours since 1970, UTC), recipient's
+    province (0: none; -1: all provinces together) and status: the dashboards' notification
+    health reads a week of these, whatever the number of notifications. Written only by the
+    PostgreSQL triggers of jipp/notification_health.py (migration 0010); check_data compares
+    it with the live rows."""
+
+    pk = models.CompositePrimaryKey("province_id", "hour", "status")
+    province_id = models.IntegerField()
+    hour = models.BigIntegerField()
+    status = models.CharField(max_length=10)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "jipp_rollup_notification_hour"
+
+    def __str__(self) -> str:
+        return f"province {self.province_id}, hour {self.hour}, {self.status}: {self.n}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("RollupNotificationHour is kept by PostgreSQL triggers; do not save it")
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("RollupNotificationHour is kept by PostgreSQL triggers; do not delete")

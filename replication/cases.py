@@ -16,10 +16,10 @@ import base64
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -31,9 +31,11 @@ from django.utils.translation import gettext_lazy as _
 from innovations.filters import category_choices, province_choices, sdg_choices
 from innovations.models import Innovation, InnovationStatus
 from jipp.cache import remembered
+from jipp.models import Province
 from replication.choices import PlanStatus, StageKind, StageStatus
 from replication.models import ReplicationPlan, Stage
 from replication.results import Direction, Indicator, LegalBasisKind
+from replication.rollups import RollupCaseResult
 
 PAGE_SIZE = 20
 COUNT_CAP = 1000
@@ -52,12 +54,29 @@ INNOVATION_TEXT = (
 
 
 STATUS_CHOICES = [("in_progress", _("In progress")), ("completed", _("Completed"))]
+STATUS_OF = {"in_progress": PlanStatus.APPROVED, "completed": PlanStatus.COMPLETED}
 RESULTS_CHOICES = [("yes", _("With verified results"))]
 
 
 def verified(kind: str) -> Exists:
-    """Whether the plan's stage of this kind is verified (one index lookup a plan)."""
+    """Whether the plan's stage of this kind is verified (one index lookup a plan).
+
+    With the sector or an SDG chosen the planner reads the plans from those; a probe of
+    each into the rollup of results (below) made it hash the whole rollup instead."""
     return Exists(Stage.objects.filter(plan=OuterRef("pk"), kind=kind, status=StageStatus.VERIFIED))
+
+
+def with_results(filters: dict[str, str]) -> QuerySet[RollupCaseResult]:
+    """The public plans with verified results (RollupCaseResult), narrowed by the
+    province and status chosen: a range of one small index, not a probe of every plan's
+    stages."""
+    rows = RollupCaseResult.objects.all()
+    if filters.get("province"):
+        code = Province.objects.filter(code=filters["province"]).values("id")[:1]
+        rows = rows.filter(province_id=Subquery(code))
+    if filters.get("status"):
+        rows = rows.filter(status=STATUS_OF[filters["status"]])
+    return rows
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -103,8 +122,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_status(
         self, queryset: QuerySet[ReplicationPlan], name: str, value: str
     ) -> QuerySet[ReplicationPlan]:
-        wanted = PlanStatus.COMPLETED if value == "completed" else PlanStatus.APPROVED
-        return queryset.filter(status=wanted)
+        return queryset.filter(status=STATUS_OF.get(value, PlanStatus.APPROVED))
 
     def filter_results(
         self, queryset: QuerySet[ReplicationPlan], name: str, value: str
@@ -220,12 +238,16 @@ def filtered(params: Any) -> CaseFilter:
     return CaseFilter(params, queryset=ReplicationPlan.objects.public())
 
 
-def valid_filters(filters: CaseFilter) -> QuerySet[ReplicationPlan]:
+def valid_filters(filters: CaseFilter, *, skip: str = "") -> QuerySet[ReplicationPlan]:
     """The public plans of the valid filters; an invalid value is ignored, like the catalogue."""
     queryset = ReplicationPlan.objects.public()
-    data = {name: filters.cleaned(name) for name in filters.filters}
-    clean = CaseFilter({k: v for k, v in data.items() if v}, queryset=queryset)
-    return clean.qs
+    # Each valid value through its own filter (what a second FilterSet of the valid values
+    # would do, without building and validating its form again).
+    for name, item in filters.filters.items():
+        value = filters.cleaned(name)
+        if value and name != skip:
+            queryset = item.filter(queryset, value)
+    return queryset
 
 
 def count_key(filters: CaseFilter) -> str:
@@ -233,17 +255,36 @@ def count_key(filters: CaseFilter) -> str:
     return urlencode([(k, v) for k, v in values if v])
 
 
+def results_only(filters: CaseFilter) -> QuerySet[RollupCaseResult] | None:
+    """With verified results and no filter beyond the province and the status, the
+    rollup's rows are the list: its count and its page are read from them alone."""
+    values = {name: filters.cleaned(name) for name in filters.filters}
+    chosen = {name for name, value in values.items() if value}
+    if "results" in chosen and chosen <= {"results", "province", "status"}:
+        return with_results(values)
+    return None
+
+
 def case_list(params: Any, *, page_size: int = PAGE_SIZE) -> CaseResults:
     """One page of the public cases as the query string asks for it."""
     filters = filtered(params)
-    queryset = valid_filters(filters)
+    rollup = results_only(filters)
+    # Read from the rollup, the results filter is not asked again of each plan: its probe
+    # beside the rollup's ids cost PostgreSQL more to plan than the page to read.
+    queryset = valid_filters(filters, skip="results" if rollup is not None else "")
+    counted = queryset.order_by() if rollup is None else rollup
     count = remembered(
         f"case-count:{count_key(filters)}",
-        lambda: queryset.order_by().values("id")[: COUNT_CAP + 1].count(),
+        lambda: counted.values("pk")[: COUNT_CAP + 1].count(),
     )
     after = decode_cursor(params.get("cursor", "") or "")
     page = queryset
-    if after is not None:
+    if rollup is not None:
+        # The page's ids first, from the rollup's index in order (the planner would
+        # otherwise join every matching plan before sorting them).
+        ids = rollup.filter(plan_id__lt=after) if after is not None else rollup
+        page = page.filter(pk__in=ids.order_by("-plan_id").values("plan_id")[: page_size + 1])
+    elif after is not None:
         page = page.filter(id__lt=after)
     rows = list(page.order_by("-id").values_list(*LIST_COLUMNS, named=True)[: page_size + 1])
     next_cursor = None
@@ -286,11 +327,42 @@ def case_list(params: Any, *, page_size: int = PAGE_SIZE) -> CaseResults:
 # -- one case -----------------------------------------------------------------------------
 
 
-def case_queryset() -> QuerySet[ReplicationPlan]:
-    """Public plans with what a case shows, in a constant number of queries."""
+CASE_COLUMNS = (
+    "local_name",
+    "status",
+    "current_stage",
+    "start_date",
+    "target_end_date",
+    "approved_at",
+    "completed_at",
+    "legal_basis_kind",
+    "legal_basis_number",
+    "legal_basis_date",
+    "lessons",
+    "forum",
+    *(
+        f"innovation__{name}"
+        for name in ("slug", "title", "status", "sdg_numbers", "innovator", "category")
+    ),
+    "innovation__innovator__name",
+    "innovation__innovator__slug",
+    "innovation__category__slug",
+    "innovation__category__name_id",
+    "innovation__category__name_en",
+    "province__code",
+    "province__name",
+    "province__timezone",
+    "adopter__name",
+    "adopter__slug",
+)
+
+
+def case_queryset(*, parts: bool = True) -> QuerySet[ReplicationPlan]:
+    """Public plans with what a case shows, in a constant number of queries (without their
+    stages and indicators if not `parts`: then case_parts() reads them)."""
     from forums.models import ForumSession  # forums imports replication's models
 
-    return (
+    queryset = (
         ReplicationPlan.objects.public()
         .select_related(
             "innovation", "innovation__innovator", "innovation__category", "province", "adopter"
@@ -302,10 +374,64 @@ def case_queryset() -> QuerySet[ReplicationPlan]:
             # planning the eight-table join, against 1.5 ms without them (measured at
             # 500,000 plans); asked apart, they cost one small query.
             Prefetch("forum", queryset=ForumSession.objects.select_related("host_province")),
-            Prefetch("stages", queryset=Stage.objects.order_by("order")),
-            Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
         )
     )
+    if not parts:
+        # A page of cases (the API's list): only the columns a case shows, so that some
+        # hundred model instances a page are built from a few fields each.
+        return queryset.only(*CASE_COLUMNS)
+    return queryset.prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.order_by("order")),
+        Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")),
+    )
+
+
+class StagePart(NamedTuple):
+    """What case_of reads of a stage."""
+
+    plan_id: int
+    kind: str
+    order: int
+    status: str
+    due_date: date
+    completed_at: Any
+    verified_at: Any
+
+
+class IndicatorPart(NamedTuple):
+    """What case_of reads of an indicator."""
+
+    plan_id: int
+    name: str
+    unit: str
+    direction: str
+    baseline: Decimal
+    baseline_date: date
+    target: Decimal
+    achieved: Decimal | None
+    measured_on: date | None
+    sdg_target: str
+    source: str
+
+    @property
+    def reached(self) -> bool | None:
+        return Indicator.reached.fget(self)  # type: ignore[attr-defined]
+
+
+def case_parts(
+    plan_ids: list[int],
+) -> tuple[dict[int, list[StagePart]], dict[int, list[IndicatorPart]]]:
+    """The stages and indicators of these plans as tuples, two queries: a page of cases
+    read this way builds no model instance for them (some 200 a page of the API)."""
+    stages: dict[int, list[StagePart]] = {pk: [] for pk in plan_ids}
+    indicators: dict[int, list[IndicatorPart]] = {pk: [] for pk in plan_ids}
+    rows = Stage.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "order")
+    for stage in rows.values_list(*StagePart._fields):
+        stages[stage[0]].append(StagePart(*stage))
+    items = Indicator.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "order", "id")
+    for item in items.values_list(*IndicatorPart._fields):
+        indicators[item[0]].append(IndicatorPart(*item))
+    return stages, indicators
 
 
 def get_case(pk: int) -> ReplicationPlan:
@@ -336,16 +462,27 @@ class IndicatorLine:
     direction: str
     direction_label: str
     baseline: Decimal
-    baseline_text: str
     baseline_date: date
     target: Decimal
-    target_text: str
     achieved: Decimal | None
-    achieved_text: str
     measured_on: date | None
     reached: bool | None
     sdg_target: str
     source: str
+
+    # Written the Indonesian or English way when the case page shows them (the API does
+    # not, and number_format is the dearest step of a case).
+    @property
+    def baseline_text(self) -> str:
+        return number(self.baseline)
+
+    @property
+    def target_text(self) -> str:
+        return number(self.target)
+
+    @property
+    def achieved_text(self) -> str:
+        return number(self.achieved)
 
 
 @dataclass
@@ -419,9 +556,14 @@ def local_day(moment: Any, plan: ReplicationPlan) -> date | None:
     return moment.astimezone(plan.province.tzinfo).date() if moment else None
 
 
-def case_of(plan: ReplicationPlan) -> Case:
-    """The case of a plan read by case_queryset(): no further query."""
-    stages = list(plan.stages.all())
+def case_of(
+    plan: ReplicationPlan,
+    parts: tuple[list[StagePart], list[IndicatorPart]] | None = None,
+) -> Case:
+    """The case of a plan read by case_queryset(): no further query (its stages and
+    indicators from case_parts() if given)."""
+    stages: list[Any] = list(plan.stages.all()) if parts is None else parts[0]
+    items: list[Any] = list(plan.indicators.all()) if parts is None else parts[1]
     status_of = {stage.kind: stage.status for stage in stages}
     results = status_of.get(RESULTS_STAGE) == StageStatus.VERIFIED
     legal = status_of.get(LEGAL_STAGE) == StageStatus.VERIFIED
@@ -450,18 +592,15 @@ def case_of(plan: ReplicationPlan) -> Case:
             direction=item.direction,
             direction_label=names["direction"].get(item.direction, item.direction),
             baseline=item.baseline,
-            baseline_text=number(item.baseline),
             baseline_date=item.baseline_date,
             target=item.target,
-            target_text=number(item.target),
             achieved=item.achieved if results else None,
-            achieved_text=number(item.achieved) if results else "",
             measured_on=item.measured_on if results else None,
             reached=item.reached if results else None,
             sdg_target=item.sdg_target,
             source=item.source,
         )
-        for item in plan.indicators.all()
+        for item in items
     ]
     forum = plan.forum if plan.forum and plan.forum.status in PUBLIC_FORUM_STATUSES else None
     case = Case(

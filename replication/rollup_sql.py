@@ -58,6 +58,7 @@ TABLES = [
     "replication_rollup_innovation_status",
     "replication_rollup_open_stage",
     "replication_rollup_stage_done",
+    "replication_rollup_case_result",
 ]
 
 # The stages whose verification publishes results.
@@ -331,6 +332,31 @@ BEGIN
     END LOOP;
 END $$ LANGUAGE plpgsql;
 
+-- Whether a plan is a public case with verified results (RollupCaseResult): its row
+-- written, moved or taken off, and left alone when nothing changed.
+CREATE OR REPLACE FUNCTION rollup_refresh_case(p_plan bigint) RETURNS void AS $$
+DECLARE
+    v_province bigint;
+    v_status text;
+BEGIN
+    SELECT pl.province_id, pl.status INTO v_province, v_status
+      FROM replication_replicationplan pl
+     WHERE pl.id = p_plan AND pl.status IN ('approved', 'completed')
+       AND EXISTS (SELECT 1 FROM replication_stage st
+                    WHERE st.plan_id = pl.id AND st.kind = 'evaluation'
+                      AND st.status = 'verified');
+    IF FOUND THEN
+        INSERT INTO replication_rollup_case_result AS r (plan_id, province_id, status)
+        VALUES (p_plan, v_province, v_status)
+        ON CONFLICT (plan_id) DO UPDATE
+            SET province_id = EXCLUDED.province_id, status = EXCLUDED.status
+            WHERE (r.province_id, r.status) IS DISTINCT FROM
+                  (EXCLUDED.province_id, EXCLUDED.status);
+    ELSE
+        DELETE FROM replication_rollup_case_result WHERE plan_id = p_plan;
+    END IF;
+END $$ LANGUAGE plpgsql;
+
 -- The province an event of EVENT_ACTIONS counts for (0: nationally only).
 CREATE OR REPLACE FUNCTION rollup_event_province(p_action text, p_type bigint,
                                                  p_target bigint) RETURNS bigint AS $$
@@ -476,6 +502,9 @@ BEGIN
        OR OLD.innovation_id <> NEW.innovation_id THEN
         PERFORM rollup_refresh_results(COALESCE(NEW.id, OLD.id));
     END IF;
+    IF TG_OP <> 'UPDATE' OR moved OR OLD.status <> NEW.status THEN
+        PERFORM rollup_refresh_case(COALESCE(NEW.id, OLD.id));
+    END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
@@ -546,17 +575,26 @@ BEGIN
         END IF;
         IF OLD.kind = 'evaluation' OR NEW.kind = 'evaluation' THEN
             PERFORM rollup_refresh_results(NEW.plan_id);
+            IF (OLD.kind, OLD.status) IS DISTINCT FROM (NEW.kind, NEW.status) THEN
+                PERFORM rollup_refresh_case(NEW.plan_id);
+            END IF;
         END IF;
         RETURN NULL;
     END IF;
     -- Inserted, deleted, or moved to another plan.
     IF TG_OP <> 'INSERT' THEN
         PERFORM rollup_stage_apply(OLD, -1);
-        IF OLD.kind = 'evaluation' THEN PERFORM rollup_refresh_results(OLD.plan_id); END IF;
+        IF OLD.kind = 'evaluation' THEN
+            PERFORM rollup_refresh_results(OLD.plan_id);
+            PERFORM rollup_refresh_case(OLD.plan_id);
+        END IF;
     END IF;
     IF TG_OP <> 'DELETE' THEN
         PERFORM rollup_stage_apply(NEW, 1);
-        IF NEW.kind = 'evaluation' THEN PERFORM rollup_refresh_results(NEW.plan_id); END IF;
+        IF NEW.kind = 'evaluation' THEN
+            PERFORM rollup_refresh_results(NEW.plan_id);
+            PERFORM rollup_refresh_case(NEW.plan_id);
+        END IF;
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
@@ -703,7 +741,7 @@ DROP = (
 DROP FUNCTION IF EXISTS rollup_on_plan, rollup_on_stage, rollup_on_indicator,
     rollup_on_innovation, rollup_on_interest, rollup_on_event, rollup_plan_stages,
     rollup_plan_moments, rollup_stage_apply, rollup_event_apply, rollup_event_province,
-    rollup_refresh_results,
+    rollup_refresh_results, rollup_refresh_case,
     rollup_refresh_cancel, rollup_plan_public, rollup_innovation_add, rollup_result_add,
     rollup_interest_add, rollup_interest_rank_refresh, rollup_interest_innovation,
     rollup_on_province, rollup_innovation_status_add, rollup_open_stage_add, rollup_due_add,
@@ -798,6 +836,13 @@ SELECT pl.province_id, st.kind IN {RESULT_KINDS}, COUNT(*)
  GROUP BY 1, 2
 """  # noqa: S608
 
+LIVE_CASE_RESULT = """
+SELECT pl.id, pl.province_id, pl.status FROM replication_replicationplan pl
+ WHERE pl.status IN ('approved', 'completed')
+   AND EXISTS (SELECT 1 FROM replication_stage st
+                WHERE st.plan_id = pl.id AND st.kind = 'evaluation' AND st.status = 'verified')
+"""
+
 LIVE_RESULT_PART = f"""
 SELECT i.plan_id, COALESCE(i.sdg_goal, 0), pl.province_id, COALESCE(inv.category_id, 0),
        st.verified_at, COUNT(*), COUNT(*) FILTER (WHERE {REACHED})
@@ -885,6 +930,7 @@ LIVE = [
         [],
     ),
     ("replication_rollup_stage_done", "province_id, results, n", LIVE_STAGE_DONE, ["n"]),
+    ("replication_rollup_case_result", "plan_id, province_id, status", LIVE_CASE_RESULT, []),
     (
         "replication_rollup_cancel",
         "plan_id, province_id, at",

@@ -274,3 +274,23 @@ class RollupOpenStage(ReadOnly):
 
     class Meta:
         db_table = "replication_rollup_open_stage"
+
+
+class RollupCaseResult(ReadOnly):
+    """Each public plan whose evaluation stage is verified (the case list's "with verified
+    results"), with its province and status: the list and its count read this index
+    instead of probing the stages of every public plan of a province."""
+
+    plan_id = models.BigIntegerField(primary_key=True)
+    province_id = models.IntegerField()
+    status = models.CharField(max_length=12)
+
+    class Meta:
+        db_table = "replication_rollup_case_result"
+        indexes = [
+            models.Index(
+                fields=["province_id", "plan_id"],
+                include=["status"],
+                name="rollup_case_result_province",
+            )
+        ]

@@ -286,14 +286,15 @@ def test_counts_read_from_rollups_are_the_rows_counted(bappeda_kalsel, kalsel_wo
 
 
 def test_the_ministrys_counts_from_rollups_are_the_rows_counted(ministry, ministry_queue):
-    """Stages and results to verify are read from RollupStageDone: the same numbers, and
-    neither counts a stage of the other kind."""
+    """Stages and results to verify are read from RollupStageDone, plans to decide from
+    RollupPlan: the same numbers, and neither stage count counts a stage of the other kind."""
     found = counts(ministry)
     by_rollup = [item for item in items_for(ministry) if item.count]
-    assert {"stages_to_verify", "results_to_verify"} <= {item.key for item in by_rollup}
+    expected = {"plans_to_decide", "stages_to_verify", "results_to_verify"}
+    assert expected <= {item.key for item in by_rollup}
     for item in by_rollup:
         assert found[item.key] == item.queryset(ministry).count(), item.key
-    assert found["stages_to_verify"] > 0
+    assert found["stages_to_verify"] > 0 and found["plans_to_decide"] > 0
 
 
 def test_stages_due_counts_only_the_next_fourteen_days_and_the_late(bappeda_kalsel, make_plan):

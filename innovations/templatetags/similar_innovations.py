@@ -1,4 +1,4 @@
-"""The innovation page's "similar innovations" and "also replicated" lists (one query each)."""
+"""The innovation page's "similar innovations" and "also replicated" lists (one query for both)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def similar_innovations(innovation: Innovation) -> list[Innovation]:
-    return innovation.similar()
-
-
-@register.simple_tag
-def also_replicated(innovation: Innovation) -> list[Innovation]:
-    return similarity.also_replicated(innovation)
+def neighbours(innovation: Innovation) -> dict[str, list[Innovation]]:
+    similar, also = similarity.neighbours(innovation)
+    return {"similar": similar, "also": also}

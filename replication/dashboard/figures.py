@@ -30,7 +30,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -48,14 +48,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from forums.models import ForumSession, ForumStatus
 from innovations.models import SDG, Category, Innovation, InnovationStatus
-from jipp.models import ZONE_LABELS, AuditEvent, Notification, NotificationChannel, Province
+from jipp import notification_health as health
+from jipp.models import ZONE_LABELS, AuditEvent, Institution, Province
 from replication import rollup_sql
 from replication.dashboard.periods import NATIONAL_ZONE, Period
 from replication.models import (
@@ -169,29 +170,44 @@ def _fetch(sql: str, params: Any) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def _grouped(rows: QuerySet[Any], by_province: bool) -> Counts:
-    """{(what, province id or None): n} of RollupMoment rows."""
-    keys = ["what", "province_id"] if by_province else ["what"]
-    counts: Counts = {}
-    for row in rows.order_by().values_list(*keys).annotate(total=Sum("n")):
-        what, province_id, n = row if by_province else (row[0], None, row[1])
-        counts[what, province_id] = n or 0
-    return counts
-
-
-def _moments(period: Period, whats: list[str], province: ProvinceRow | None) -> QuerySet[Any]:
-    rows = RollupMoment.objects.filter(zone=rollup_sql.ZONE_OF[period.zone], what__in=whats)
-    return rows.filter(province_id=province.id) if province else rows
+def _moment_sums(
+    period: Period,
+    whats: list[str],
+    province: ProvinceRow | None,
+    *,
+    since: date | None = None,
+    before: date,
+    by_province: bool = False,
+) -> Counts:
+    """{(what, province id or None): n} of the RollupMoment months of the period's zone from
+    `since` and before `before` (one query, written out: the dashboards read it on every
+    cold request, and building it with the ORM cost more than running it)."""
+    where = "zone = %s AND what = ANY(%s) AND month < %s"
+    params: list[Any] = [rollup_sql.ZONE_OF[period.zone], list(whats), before]
+    if since is not None:
+        where += " AND month >= %s"
+        params.append(since)
+    if province:
+        where += " AND province_id = %s"
+        params.append(province.id)
+    keys = "what, province_id" if by_province else "what, NULL"
+    table = RollupMoment._meta.db_table
+    sql = f"SELECT {keys}, SUM(n) FROM {table} WHERE {where} GROUP BY 1, 2"  # noqa: S608
+    return {(what, province_id): int(n or 0) for what, province_id, n in _fetch(sql, params)}
 
 
 def _in_months(
     period: Period, whats: list[str], province: ProvinceRow | None, *, by_province: bool = False
 ) -> Counts:
     """What happened in the period: the sum of its months in its zone (one query)."""
-    rows = _moments(period, whats, province).filter(
-        month__gte=period.start.date(), month__lt=period.end.date()
+    return _moment_sums(
+        period,
+        whats,
+        province,
+        since=period.start.date(),
+        before=period.end.date(),
+        by_province=by_province,
     )
-    return _grouped(rows, by_province)
 
 
 TAIL_SQL = f"""
@@ -231,8 +247,9 @@ def _state_at(
     if bound < local:
         month = bound.month % 12 + 1
         bound = bound.replace(year=bound.year + (bound.month == 12), month=month)
-    rows = _moments(period, STATE_MOMENTS, province).filter(month__lt=bound.date())
-    counts = _grouped(rows, by_province)
+    counts = _moment_sums(
+        period, STATE_MOMENTS, province, before=bound.date(), by_province=by_province
+    )
     if moment < bound:
         sql = TAIL_SQL + (" WHERE province_id = %(province)s" if province else "")
         sql += " GROUP BY what, province_id"
@@ -303,10 +320,13 @@ def overdue_counts(scope: Scope) -> list[tuple[int, int]]:
 def approved_innovations(scope: Scope) -> int:
     """Approved innovations; of a province: those that originate there (from the rollup of
     innovations per province and status)."""
-    rows = RollupInnovationStatus.objects.filter(status=InnovationStatus.APPROVED)
+    table = RollupInnovationStatus._meta.db_table
+    sql = f"SELECT COALESCE(SUM(n), 0) FROM {table} WHERE status = %s"  # noqa: S608
+    params: list[Any] = [InnovationStatus.APPROVED.value]
     if scope.province:
-        rows = rows.filter(province_id=scope.province.id)
-    return rows.aggregate(n=Coalesce(Sum("n"), 0))["n"]
+        sql += " AND province_id = %s"
+        params.append(scope.province.id)
+    return int(_fetch(sql, params)[0][0])
 
 
 Cells = list[tuple[int, str, str, int]]
@@ -316,9 +336,9 @@ def plan_cells() -> Cells:
     """(province id, status, current stage, plans) of the whole nation: at most 38 x 6 x 8
     rows of the rollup, read once for every figure of plans by status and stage (one
     query)."""
-    return list(
-        RollupPlan.objects.exclude(n=0).values_list("province_id", "status", "current_stage", "n")
-    )
+    table = RollupPlan._meta.db_table
+    sql = f"SELECT province_id, status, current_stage, n FROM {table} WHERE n <> 0"  # noqa: S608
+    return [(province_id, status, stage, n) for province_id, status, stage, n in _fetch(sql, [])]
 
 
 def _in_scope(cells: Cells | None, scope: Scope) -> Cells:
@@ -378,13 +398,22 @@ def moments_in(scope: Scope, period: Period) -> Counts:
     return _in_months(period, [*PERIOD_ACTIONS.values(), rollup_sql.COMPLETED], scope.province)
 
 
-def in_period(scope: Scope, period: Period, moments: Counts | None = None) -> dict[str, int]:
+def in_period(
+    scope: Scope,
+    period: Period,
+    moments: Counts | None = None,
+    forums: list[tuple[date, int]] | None = None,
+) -> dict[str, int]:
     """Plans approved, stages verified, due dates moved (the audit trail's events, from the
     monthly rollup; `moments`: what moments_in gave, when the page read it), forums held
-    (two queries, one with `moments`)."""
+    (`forums`: what forums_per_month gave, when the page read it; two queries, none with
+    both)."""
     found = moments_in(scope, period) if moments is None else moments
     counts = {name: found.get((action, None), 0) for name, action in PERIOD_ACTIONS.items()}
-    counts["forums_held"] = forums_held(scope, period)
+    if forums is None:
+        counts["forums_held"] = forums_held(scope, period)
+    else:
+        counts["forums_held"] = sum(n for _, n in forums)
     return counts
 
 
@@ -506,10 +535,12 @@ def results(
 def public_results() -> dict[str, int]:
     """Every verified indicator of the public (approved and completed) plans, and those
     that reached their target, whenever verified (one query)."""
-    return RollupResult.objects.filter(zone=rollup_sql.ZONE_OF[NATIONAL_ZONE]).aggregate(
-        indicators_verified=Coalesce(Sum("verified"), 0),
-        indicators_reached=Coalesce(Sum("reached"), 0),
-    )
+    sql = f"""
+        SELECT COALESCE(SUM(verified), 0), COALESCE(SUM(reached), 0)
+          FROM {RollupResult._meta.db_table} WHERE zone = %s
+    """  # noqa: S608 - our table's name
+    ((verified, reached),) = _fetch(sql, [rollup_sql.ZONE_OF[NATIONAL_ZONE]])
+    return {"indicators_verified": int(verified), "indicators_reached": int(reached)}
 
 
 def results_by_sector(scope: Scope, period: Period) -> list[ResultRow]:
@@ -517,13 +548,16 @@ def results_by_sector(scope: Scope, period: Period) -> list[ResultRow]:
     most verified first (one query, categories joined)."""
     english = get_language() == "en"
     where, params = _result_filter(period, scope.province)
+    # Summed by the category's id first, then its names joined to the few sums: grouping
+    # the year's 6,840 national rows by three texts cost twice as much.
     sql = f"""
-        SELECT c.slug, c.name_id, c.name_en, SUM(r.verified), SUM(r.reached)
-          FROM {RollupResult._meta.db_table} r
-          LEFT JOIN {Category._meta.db_table} c ON c.id = r.category_id
-         WHERE {where}
-         GROUP BY c.slug, c.name_id, c.name_en
-        HAVING SUM(r.verified) > 0
+        SELECT c.slug, c.name_id, c.name_en, t.verified, t.reached
+          FROM (SELECT r.category_id, SUM(r.verified) AS verified, SUM(r.reached) AS reached
+                  FROM {RollupResult._meta.db_table} r
+                 WHERE {where}
+                 GROUP BY r.category_id
+                HAVING SUM(r.verified) > 0) t
+          LEFT JOIN {Category._meta.db_table} c ON c.id = t.category_id
     """  # noqa: S608
     found = [
         ResultRow(slug, name_en if english else name_id, int(verified), int(reached))
@@ -539,12 +573,13 @@ def results_by_sdg(scope: Scope, period: Period) -> list[ResultRow]:
     english = get_language() == "en"
     where, params = _result_filter(period, scope.province)
     sql = f"""
-        SELECT NULLIF(r.sdg_goal, 0), g.name_id, g.name_en, SUM(r.verified), SUM(r.reached)
-          FROM {RollupResultGoal._meta.db_table} r
-          LEFT JOIN {SDG._meta.db_table} g ON g.number = r.sdg_goal
-         WHERE {where}
-         GROUP BY r.sdg_goal, g.name_id, g.name_en
-        HAVING SUM(r.verified) > 0
+        SELECT NULLIF(t.sdg_goal, 0), g.name_id, g.name_en, t.verified, t.reached
+          FROM (SELECT r.sdg_goal, SUM(r.verified) AS verified, SUM(r.reached) AS reached
+                  FROM {RollupResultGoal._meta.db_table} r
+                 WHERE {where}
+                 GROUP BY r.sdg_goal
+                HAVING SUM(r.verified) > 0) t
+          LEFT JOIN {SDG._meta.db_table} g ON g.number = t.sdg_goal
     """  # noqa: S608
     found, without = [], []
     for number, name_id, name_en, verified, reached in _fetch(sql, params):
@@ -720,38 +755,61 @@ def as_innovation_figures(rows: Any) -> list[InnovationFigures]:
 
 
 def by_innovation(scope: Scope, *, limit: int = 10) -> list[InnovationFigures]:
-    """The most replicated innovations (approved and completed plans), most first."""
-    return as_innovation_figures(innovation_rows(scope)[:limit])
+    """The most replicated innovations (approved and completed plans), most first: the
+    first `limit` of innovation_rows and their names, in one query written out (every
+    dashboard and the public page show it; building the two querysets cost more)."""
+    if scope.province:
+        rollup = RollupInnovationProvince._meta.db_table
+        first = f"""
+            SELECT innovation_id, approved, completed, 1 AS provinces,
+                   approved + completed AS total
+              FROM {rollup} r
+             WHERE province_id = %s AND approved + completed > 0"""  # noqa: S608
+        params: list[Any] = [scope.province.id]
+    else:
+        rollup = RollupInnovation._meta.db_table
+        first = f"""
+            SELECT innovation_id, approved, completed, provinces, total
+              FROM {rollup} r
+             WHERE total > 0"""  # noqa: S608
+        params = []
+    innovations = Innovation._meta.db_table
+    sql = f"""
+        SELECT i.slug, i.title, innovator.name, r.approved, r.completed, r.provinces
+          FROM ({first}
+                   AND EXISTS (SELECT 1 FROM {innovations} a
+                                WHERE a.id = r.innovation_id AND a.status = %s)
+                 ORDER BY total DESC, innovation_id LIMIT %s) r
+          JOIN {innovations} i ON i.id = r.innovation_id
+          JOIN {Institution._meta.db_table} innovator ON innovator.id = i.innovator_id
+         ORDER BY r.total DESC, r.innovation_id
+    """  # noqa: S608 - our tables' names; values as parameters
+    rows = _fetch(sql, [*params, InnovationStatus.APPROVED.value, limit])
+    return [InnovationFigures(*row) for row in rows]
 
 
 # -- forums, notifications, what is due ------------------------------------------------------
 
 
 def forums_per_month(scope: Scope, period: Period) -> list[tuple[date, int]]:
-    """Forums held in each month of the period (one query)."""
-    counts = {
-        month.date(): n
-        for month, n in _forums_held(scope, period)
-        .annotate(month=TruncMonth("starts_at", tzinfo=period.tzinfo))
-        .order_by()
-        .values_list("month")
-        .annotate(n=Count("id"))
-    }
+    """Forums held in each month of the period (one query, written out)."""
+    sql = f"""
+        SELECT (DATE_TRUNC('month', starts_at AT TIME ZONE %s))::date, COUNT(*)
+          FROM {ForumSession._meta.db_table}
+         WHERE status = %s AND starts_at >= %s AND starts_at < %s
+    """  # noqa: S608 - our table's name; values as parameters
+    params: list[Any] = [period.zone, ForumStatus.HELD.value, period.start, period.end]
+    if scope.province:
+        sql += " AND host_province_id = %s"
+        params.append(scope.province.id)
+    counts = dict(_fetch(sql + " GROUP BY 1", params))
     return [(month, counts.get(month, 0)) for month in period.months()]
 
 
-def notification_health(scope: Scope, days: int = 7) -> dict[str, int]:
-    """E-mail notifications created in the last `days` days by status (one query)."""
-    rows = Notification.objects.filter(
-        channel=NotificationChannel.EMAIL, created_at__gte=timezone.now() - timedelta(days=days)
-    )
-    if scope.province:
-        rows = rows.filter(user__province_id=scope.province.id)
-    return rows.aggregate(
-        sent=Count("id", filter=Q(status="sent")),
-        pending=Count("id", filter=Q(status__in=["pending", "sending"])),
-        failed=Count("id", filter=Q(status="failed")),
-    )
+def notification_health(scope: Scope) -> dict[str, int]:
+    """E-mail notifications created in the last seven days by status (one query, from the
+    rollup of jipp/notification_health.py, whatever the number of notifications)."""
+    return health.health(scope.province.id if scope.province else None)
 
 
 @dataclass(frozen=True)
@@ -780,15 +838,44 @@ def next_due(scope: Scope, today: date, limit: int = 15) -> list[DueStage]:
     """Unfinished stages of the scope's approved plans, most urgent (earliest due) first.
 
     Of a province, the first `limit` of its rollup of unfinished stages of approved plans
-    by due date (read along its key, whatever the number of plans), then those stages."""
-    stages = scope.stages().filter(plan__status=PlanStatus.APPROVED, status__in=OPEN_STAGE_STATUSES)
-    if scope.province:
-        first = RollupOpenStage.objects.filter(province_id=scope.province.id).order_by(
-            "due_date", "plan_id", "order"
+    by due date (read along its key, whatever the number of plans), then those stages and
+    the names of their plans, in one query written out (a dashboard's every millisecond
+    counts, and the ORM's query building cost more than the query)."""
+    if not scope.province:
+        return _next_due_national(today, limit)
+    sql = f"""
+        SELECT s.plan_id, p.local_name, i.title, pr.name, s.kind, s.due_date
+          FROM (SELECT stage_id FROM {RollupOpenStage._meta.db_table}
+                 WHERE province_id = %s
+                 ORDER BY due_date, plan_id, "order" LIMIT %s) first
+          JOIN {Stage._meta.db_table} s ON s.id = first.stage_id
+          JOIN {ReplicationPlan._meta.db_table} p ON p.id = s.plan_id
+          JOIN {Innovation._meta.db_table} i ON i.id = p.innovation_id
+          JOIN {Province._meta.db_table} pr ON pr.id = p.province_id
+         ORDER BY s.due_date, s.plan_id, s."order"
+    """  # noqa: S608 - our tables' names
+    labels = {kind.value: str(kind.label) for kind in StageKind}
+    return [
+        DueStage(
+            plan_id,
+            # str(plan): ReplicationPlan.__str__
+            local_name or f"{title} ({province})",
+            kind,
+            labels.get(kind, kind),
+            due_date,
+            (due_date - today).days,
         )
-        stages = Stage.objects.filter(pk__in=first.values("stage_id")[:limit])
+        for plan_id, local_name, title, province, kind, due_date in _fetch(
+            sql, [scope.province.id, limit]
+        )
+    ]
+
+
+def _next_due_national(today: date, limit: int) -> list[DueStage]:
+    """next_due of the whole country (no page shows it: the national dashboard has none)."""
     stages = (
-        stages.select_related("plan", "plan__innovation", "plan__province")
+        Stage.objects.filter(plan__status=PlanStatus.APPROVED, status__in=OPEN_STAGE_STATUSES)
+        .select_related("plan", "plan__innovation", "plan__province")
         .only(
             "kind",
             "due_date",

@@ -1,20 +1,19 @@
 """Declared interest on the dashboards: how much is open, and where it points.
 
 National: the open interest and the innovations most asked for. A province: its own open
-interest. Kept a minute like every figure (jipp.cache.remembered).
+interest. Kept a minute with the rest of the dashboard's body (views.dashboard).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.urls import reverse
 
 from innovations.models import Innovation
-from jipp.cache import remembered
 from replication.interest import Interest, InterestStatus
 from replication.rollups import RollupInterestProvince, RollupInterestRank
 
@@ -38,69 +37,74 @@ class InterestFigures:
 
 
 def _compute(province_id: int | None) -> InterestFigures:
-    open_interest = Interest.objects.filter(
-        status=InterestStatus.OPEN, innovation__status="approved"
-    )
+    """One query, written out (the dashboards show it on every cold request, and building
+    it with the ORM cost more than running it)."""
+    link = _detail_link()
     if province_id is not None:
         # The oldest ten (index interest_open_by_province), and how many from the rollup
         # per province: a province holds thousands of open interests at scale.
-        total = RollupInterestProvince.objects.filter(province_id=province_id).values("n")
-        own = list(
-            open_interest.filter(province_id=province_id)
-            .select_related("innovation")
-            .only("created_at", "innovation__title", "innovation__slug")
-            .annotate(total=Subquery(total))
-            .order_by("created_at", "id")[:10]
-        )
+        sql = f"""
+            SELECT i.title, i.slug, interest.created_at,
+                   (SELECT n FROM {RollupInterestProvince._meta.db_table}
+                     WHERE province_id = %s)
+              FROM {Interest._meta.db_table} interest
+              JOIN {Innovation._meta.db_table} i ON i.id = interest.innovation_id
+             WHERE interest.status = %s AND i.status = %s AND interest.province_id = %s
+             ORDER BY interest.created_at, interest.id LIMIT 10
+        """  # noqa: S608 - our tables' names; values as parameters
+        own = _fetch(sql, [province_id, InterestStatus.OPEN.value, "approved", province_id])
         return InterestFigures(
-            open_count=(own[0].total or 0) if own else 0,
+            open_count=(own[0][3] or 0) if own else 0,
             provinces=1 if own else 0,
             rows=[
-                InterestRow(row.innovation.title, row.get_absolute_url(), 1, row.created_at)
-                for row in own
+                InterestRow(title, link(slug) + "#interest", 1, since)
+                for title, slug, since, _ in own
             ],
         )
     # Nationally from the rollups of open interest in approved innovations (kept by
     # PostgreSQL: replication/rollups.py): the totals per province (38 rows), and the most
     # asked for along the ranks' index: an innovation's last rank (no next one) is its
     # number of open interests, the highest read first.
-    totals = RollupInterestProvince.objects.aggregate(
-        open=Coalesce(Sum("n"), 0), provinces=Count("province_id", filter=Q(n__gt=0))
-    )
-    top = [
-        {"innovation_id": innovation_id, "count": count}
-        for innovation_id, count in RollupInterestRank.objects.filter(
-            scope=0, since_next__isnull=True
-        )
-        .order_by("-k", "innovation_id")
-        .values_list("innovation_id", "k")[:TOP]
-    ]
-    titles = {
-        row.pk: row
-        for row in Innovation.objects.filter(pk__in=[t["innovation_id"] for t in top]).only(
-            "id", "title", "slug"
-        )
-    }
+    sql = f"""
+        SELECT totals.open, totals.provinces, top.title, top.slug, top.k
+          FROM (SELECT COALESCE(SUM(n), 0), COUNT(province_id) FILTER (WHERE n > 0)
+                  FROM {RollupInterestProvince._meta.db_table}) totals (open, provinces)
+          LEFT JOIN (
+                SELECT i.title, i.slug, ranks.k, ranks.innovation_id
+                  FROM (SELECT innovation_id, k FROM {RollupInterestRank._meta.db_table}
+                         WHERE scope = 0 AND since_next IS NULL
+                         ORDER BY k DESC, innovation_id LIMIT %s) ranks
+                  JOIN {Innovation._meta.db_table} i ON i.id = ranks.innovation_id
+          ) top ON true
+         ORDER BY top.k DESC, top.innovation_id
+    """  # noqa: S608 - our tables' names; values as parameters
+    found = _fetch(sql, [TOP])
     return InterestFigures(
-        open_count=totals["open"],
-        provinces=totals["provinces"],
+        open_count=int(found[0][0]),
+        provinces=int(found[0][1]),
         rows=[
-            InterestRow(
-                titles[t["innovation_id"]].title,
-                titles[t["innovation_id"]].get_absolute_url(),
-                t["count"],
-            )
-            for t in top
-            if t["innovation_id"] in titles
+            InterestRow(title, link(slug), count)
+            for _, _, title, slug, count in found
+            if slug is not None
         ],
         demand_url=reverse("replication:interest"),
     )
 
 
+def _detail_link() -> Callable[[str], str]:
+    """reverse("innovations:detail", args=[slug]) for many slugs, reversed once."""
+    pattern = reverse("innovations:detail", args=["-slug-"])
+    return lambda slug: pattern.replace("-slug-", slug)
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def interest_figures(scope: Any) -> InterestFigures:
-    """`scope`: replication.dashboard.figures.Scope (national, or one province)."""
+    """`scope`: replication.dashboard.figures.Scope (national, or one province). Not kept
+    apart: the dashboard's body that shows them is itself kept a minute (views.dashboard)."""
     province = getattr(scope, "province", None)
-    province_id = province.id if province else None
-    return remembered(
-        f"interest-figures:{province_id or 'national'}", lambda: _compute(province_id)
-    )
+    return _compute(province.id if province else None)

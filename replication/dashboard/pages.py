@@ -127,6 +127,19 @@ class Dashboard:
         ]
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What the page around a dashboard's kept body shows of it (views.dashboard): the
+    scope and the period, as a Dashboard has them."""
+
+    scope: Scope
+    period: Period
+
+    @property
+    def is_national(self) -> bool:
+        return self.scope.province is None
+
+
 def heat_step(value: int, highest: int) -> int:
     """0 for nothing, else 1 to 6: the palette step of charts.colour_for."""
     colour = charts.colour_for(value, highest)
@@ -165,12 +178,12 @@ def compute(scope: Scope, period: Period, *, report: bool = False) -> Dashboard:
     board.approved_innovations = figures.approved_innovations(scope)
     board.plans_by_status = figures.plans_by_status(scope, cells)
     board.overdue_now = figures.overdue_now(scope, overdue)
-    board.in_period = figures.in_period(scope, period, moments)
+    board.forums_per_month = figures.forums_per_month(scope, period)
+    board.in_period = figures.in_period(scope, period, moments, board.forums_per_month)
     board.at_end = figures.at_end(scope, period)
     board.activity = figures.public_by_province(rows, cells)
     board.matrix = figures.stage_matrix(scope, rows, cells)
     board.top_innovations = figures.by_innovation(scope, limit=10)
-    board.forums_per_month = figures.forums_per_month(scope, period)
     board.overdue_by_province = figures.overdue_by_province(scope, rows, overdue)
     board.notifications = figures.notification_health(scope)
     board.results_by_sector = figures.results_by_sector(scope, period)
@@ -220,7 +233,10 @@ def activity_map(
     )
 
 
-def charts_for(board: Dashboard, *, map_link: Any) -> dict[str, SafeString]:
+def charts_for(
+    board: Dashboard, *, map_link: Any, months: list[tuple[str, int]] | None = None
+) -> dict[str, SafeString]:
+    """`months`: board.month_rows(), when the page already wrote them for its table."""
     status_items = [(label, n) for _, label, n, _ in board.status_rows()]
     return {
         "map": activity_map(board.activity, link=map_link, current=board.scope.province),
@@ -231,7 +247,7 @@ def charts_for(board: Dashboard, *, map_link: Any) -> dict[str, SafeString]:
             desc=_("Number of plans in each status now."),
         ),
         "months": charts.bar_chart(
-            board.month_rows(),
+            board.month_rows() if months is None else months,
             chart_id="months-chart",
             title=_("Forums held per month"),
             desc=_("FRIPP forums held in each month of %(period)s.")

@@ -14,12 +14,12 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from replication.dashboard import charts
+from replication.dashboard.charts import escape
 from replication.dashboard.figures import DueStage, InnovationFigures, ProvinceFigures, ResultRow
 
 Cell = tuple[str, int, str, str]  # (stage label, plans, link, heat class): matrix_view()
@@ -38,12 +38,19 @@ def _empty(columns: int, text: str) -> SafeString:
 def matrix_rows(matrix: Sequence[tuple[Any, Sequence[Cell], int]]) -> SafeString:
     """The plans by province and stage (Dashboard.matrix_view())."""
     number = charts.formatter()
+    escaped: dict[str, str] = {}  # the seven stage labels, the same in every row
+
+    def once(label: str) -> str:
+        if label not in escaped:
+            escaped[label] = escape(label)
+        return escaped[label]
+
     rows = []
     for province, cells, total in matrix:
         name = escape(province.name)
         tds = "".join(
             f'<td class="text-center {heat}"><a href="{escape(url)}" '
-            f'aria-label="{name}, {escape(label)}: {n}">{number(n)}</a></td>'
+            f'aria-label="{name}, {once(label)}: {n}">{number(n)}</a></td>'
             for label, n, url, heat in cells
         )
         rows.append(
@@ -112,25 +119,72 @@ def result_rows(rows: Sequence[ResultRow]) -> SafeString:
     )
 
 
+def _detail_link() -> Any:
+    """reverse("innovations:detail", args=[slug]) for many slugs, reversed once (a slug is
+    letters, digits, "-" and "_": nothing to quote)."""
+    pattern = reverse("innovations:detail", args=["-slug-"])
+    return lambda slug: pattern.replace("-slug-", slug)
+
+
 def innovation_rows(items: Sequence[InnovationFigures]) -> SafeString:
     """The most replicated innovations: plans and provinces of each."""
     if not items:
         return _empty(3, _("Nothing yet."))
     number = charts.formatter()
+    link = _detail_link()
     return _safe(
         f'<tr><th scope="row" class="fw-normal"><a href="'
-        f'{escape(reverse("innovations:detail", args=[item.slug]))}">{escape(item.title)}</a>'
+        f'{escape(link(item.slug))}">{escape(item.title)}</a>'
         f'</th><td class="text-end">{number(item.total)}</td>'
         f'<td class="text-end">{number(item.provinces)}</td></tr>\n'
         for item in items
     )
 
 
+def public_innovation_rows(items: Sequence[InnovationFigures], province: Any = None) -> SafeString:
+    """The public page's innovations: innovator, plans under way and completed, and (of
+    every province) in how many provinces."""
+    if not items:
+        return _safe(
+            [
+                f'\n          <tr><td colspan="{4 if province else 5}" class="text-body-secondary">'
+                f"{escape(_('No approved replication yet.'))}</td></tr>\n        "
+            ]
+        )
+    number = charts.formatter()
+    link = _detail_link()
+    innovator, under_way, completed, provinces = (
+        escape(_("Innovator")),
+        escape(_("Under way")),
+        escape(_("Completed")),
+        escape(_("Provinces")),
+    )
+    rows = []
+    for item in items:
+        spread = (
+            ""
+            if province
+            else f'<td class="text-end" data-label="{provinces}">{number(item.provinces)}</td>'
+        )
+        rows.append(
+            f'\n          <tr><th scope="row" class="fw-normal"><a href="'
+            f'{escape(link(item.slug))}">{escape(item.title)}</a></th>'
+            f'<td data-label="{innovator}">{escape(item.innovator)}</td>'
+            f'<td class="text-end" data-label="{under_way}">{number(item.approved)}</td>'
+            f'<td class="text-end" data-label="{completed}">{number(item.completed)}</td>'
+            f"{spread}</tr>\n        "
+        )
+    return _safe(rows)
+
+
 def due_rows(items: Sequence[DueStage]) -> SafeString:
     """A province's next due stages: plan, stage, due date, and how late or how soon."""
     stage, due, status = escape(_("Stage")), escape(_("Due date")), escape(_("Status"))
+    # DueStage.url of each, the plan's address reversed once (a plan's id is digits).
+    plan_url = reverse("replication:plan_detail", args=[123456789]).replace("123456789", "{}")
     rows = []
     for item in items:
+        url = plan_url.format(item.plan_id) + f"#stage-{item.kind}"
         if item.overdue:
             days = ngettext("%(days)s day overdue", "%(days)s days overdue", item.days_late)
             when = f'<span class="badge text-bg-danger">{days % {"days": item.days_late}}</span>'
@@ -140,7 +194,7 @@ def due_rows(items: Sequence[DueStage]) -> SafeString:
             days = ngettext("in %(days)s day", "in %(days)s days", item.days_left)
             when = days % {"days": item.days_left}
         rows.append(
-            f'\n<tr>\n<td><a href="{escape(item.url)}">{escape(item.plan_title)}</a></td>\n'
+            f'\n<tr>\n<td><a href="{escape(url)}">{escape(item.plan_title)}</a></td>\n'
             f'<td data-label="{stage}">{escape(item.label)}</td>\n'
             f'<td data-label="{due}">{escape(date_format(item.due_date, "j F Y"))}</td>\n'
             f'<td data-label="{status}">{when}</td>\n</tr>'

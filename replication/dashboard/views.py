@@ -24,6 +24,7 @@ from jipp.cache import remembered
 from jipp.models import Role
 from replication.dashboard import figures, pages, report
 from replication.dashboard.figures import ProvinceRow, Scope
+from replication.dashboard.interest import interest_figures
 from replication.dashboard.periods import period_from
 
 ROLES = (Role.MINISTRY, Role.BAPPEDA)
@@ -52,34 +53,50 @@ def _map_links(ministry: bool) -> Callable[[ProvinceRow], str]:
 def dashboard(request: AuthedRequest) -> HttpResponse:
     scope = _scope_for(request)
     form, period = period_from(request.GET, scope.zone)
-    board = pages.collect(scope, period)
-    ministry = request.user.is_ministry
-    context = {
-        "board": board,
-        "form": form,
-        "scope_query": f"province={scope.province.code}&" if scope.province else "",
-    }
+    user = request.user
+    ministry = user.is_ministry
+    # The interest section's link differs for the ministry and forum admins (interest.py).
+    staff = ministry or user.is_forum_admin
+    scope_query = f"province={scope.province.code}&" if scope.province else ""
+    # What this request computed; on a cache hit the page around the body needs only the
+    # scope and the period (the heading, the period form, the report links).
+    computed: dict[str, pages.Dashboard] = {}
 
     def body() -> str:
+        board = computed["board"] = pages.compute(scope, period)
         link = _map_links(ministry)
+        months = board.month_rows()
         return render_to_string(
             "dashboard/_body.html",
             {
-                **context,
-                "user": request.user,
-                "charts": pages.charts_for(board, map_link=link),
+                "board": board,
+                "scope_query": scope_query,
+                "user": user,
+                "charts": pages.charts_for(board, map_link=link, months=months),
+                "month_pairs": months,
                 "matrix": board.matrix_view(),
                 "status_pairs": [(label, n) for _, label, n, _ in board.status_rows()],
                 "overdue_pairs": [(row.name, n) for row, n in board.overdue_by_province],
                 "approved_url": pages.plan_list_url(scope.province, status="approved"),
                 "completed_url": pages.plan_list_url(scope.province, status="completed"),
+                "interest": interest_figures(scope),
             },
         )
 
-    # The figures and their rendering, kept together for the same minute (pages.collect):
-    # the same for every viewer of a scope, period, language and role.
-    key = f"dashboard-html:{scope.key}:{period.cache_key()}:{get_language()}:{ministry}"
-    context["body"] = mark_safe(remembered(key, body))  # noqa: S308 - our own template
+    # The figures and their rendering, kept together a minute (jipp.cache.CACHE_TTL): the
+    # same for every viewer of a scope, period, language and role; the page says when they
+    # were computed. Only the HTML is kept (not the figures as well): one write, not two.
+    key = (
+        f"dashboard-html:{pages.CACHE_VERSION}:{scope.key}:{period.cache_key()}:"
+        f"{get_language()}:{ministry}:{staff}"
+    )
+    html = mark_safe(remembered(key, body))  # noqa: S308 - our own template
+    context = {
+        "board": computed.get("board") or pages.Frame(scope, period),
+        "form": form,
+        "scope_query": scope_query,
+        "body": html,
+    }
     return render(request, "dashboard/dashboard.html", context)
 
 
@@ -115,7 +132,8 @@ def public_figures(request: HttpRequest) -> HttpResponse:
         raise Http404
 
     def body() -> str:
-        activity = pages.public_activity()
+        # Not pages.public_activity(): this HTML is itself kept a minute (one write, not two).
+        activity = figures.public_by_province(figures.provinces())
         results = figures.public_results()
         return render_to_string(
             "dashboard/_public_body.html",

@@ -1,4 +1,5 @@
-"""Declared interest where other pages show it: the innovation page's panel, the dashboards.
+"""Declared interest where other pages show it: the innovation page's panel (the dashboards
+write theirs into their kept body, replication.dashboard.views).
 
 Each tag reads what it needs itself, so the pages that carry it include one line. The
 public sees nothing of it (and costs no query): interest is the province's working
@@ -12,7 +13,6 @@ from typing import Any
 from django import template
 
 from innovations.models import Innovation
-from replication.dashboard.interest import interest_figures
 from replication.interest import Interest, InterestStatus
 from replication.interest_forms import InterestForm
 from replication.interest_services import open_plan
@@ -54,9 +54,3 @@ def interest_panel(context: template.Context, innovation: Innovation) -> dict[st
         panel["show_interested"] = True
         panel["staff"] = user.is_ministry or user.is_forum_admin
     return panel
-
-
-@register.inclusion_tag("dashboard/_interest_figures.html")
-def interest_dashboard(scope: Any, user: Any) -> dict[str, Any]:
-    """National: the open interest and the innovations most asked for; a province: its own."""
-    return {"figures": interest_figures(scope), "scope": scope, "user": user}

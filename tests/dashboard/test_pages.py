@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import translation
 
-from replication.dashboard import charts
+from replication.dashboard import charts, tables
+from replication.dashboard.figures import InnovationFigures
+from replication.dashboard.pages import Dashboard
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -154,12 +157,19 @@ def test_api_schema_documents_the_figures(anon, db):
 
 def test_figures_are_kept_a_minute_and_no_longer(world, ministry):
     client = client_for(ministry)
-    assert client.get("/dashboard/").context["board"].plans_by_status["draft"] == 1
+    first = client.get("/dashboard/")
+    assert first.context["board"].plans_by_status["draft"] == 1
     world.kalsel_draft.delete()
-    assert client.get("/dashboard/").context["board"].plans_by_status["draft"] == 1
+    # Within the minute the page's figures, rendered, are read back, not computed again.
+    again = client.get("/dashboard/")
+    assert not isinstance(again.context["board"], Dashboard)
+    assert again.context["board"].scope == first.context["board"].scope
+    assert str(again.context["body"]) == str(first.context["body"])
     redis = cache._cache.get_client()
-    keys = redis.keys("*dashboard:*")
+    keys = redis.keys("*dashboard*")
     assert keys and all(0 < redis.ttl(key) <= 60 for key in keys)
+    cache.clear()
+    assert client.get("/dashboard/").context["board"].plans_by_status["draft"] == 0
 
 
 # -- results (the results_world of conftest.py) ------------------------------------------------
@@ -225,3 +235,42 @@ def test_public_page_shows_the_share_of_public_results_reached(results_world, an
 def test_public_page_without_results_shows_a_dash(world, anon):
     response = client_for(anon).get("/replication/")
     assert response.context["results_share"] is None
+
+
+# -- the public innovations table and the interest section (issue 19: rows in Python) -----
+
+
+def test_public_page_lists_each_innovation_with_its_innovator_and_link(world, anon):
+    html = english(anon).get("/replication/").content.decode()
+    table = html[html.index('id="innovations"') :]
+    assert f'href="/innovations/{world.sahabat_rimba.slug}/">' in table
+    assert f'data-label="Innovator">{world.sahabat_rimba.innovator.name}</td>' in table
+    assert 'data-label="Under way">2</td>' in table
+    assert (
+        'data-label="Completed">1</td><td class="text-end" data-label="Provinces">2</td>' in table
+    )
+    aceh = english(anon).get("/replication/?province=11").content.decode()
+    assert 'colspan="4" class="text-body-secondary">No approved replication yet.' in aceh
+    assert 'data-label="Provinces"' not in aceh
+
+
+def test_public_rows_escape_their_text(db):
+    row = InnovationFigures("a-1", "Kita & <Mereka>", 'Dinas "X"', 1, 1234, 3)
+    with translation.override("id"):
+        html = tables.public_innovation_rows([row])
+    assert "Kita &amp; &lt;Mereka&gt;" in html and "Dinas &quot;X&quot;" in html
+    assert 'href="/innovations/a-1/"' in html and ">1.234<" in html
+
+
+def test_the_interest_section_links_as_the_viewer_may(world, ministry, bappeda_kalsel):
+    def link_of(user) -> str:
+        html = english(user).get("/dashboard/").content.decode()
+        return html[html.index('id="interest-figures-heading"') :]
+
+    assert "See the demand and draft a forum from it" in link_of(ministry)
+    own = link_of(bappeda_kalsel)
+    assert "Your province's declared interest" in own and "See the demand" not in own
+    # A Bappeda officer who also runs forums: the same province's page, another link (the
+    # kept page is kept apart for them).
+    bappeda_kalsel.groups.add(Group.objects.get(name="forum_admin"))
+    assert "See the demand and draft a forum from it" in link_of(bappeda_kalsel)

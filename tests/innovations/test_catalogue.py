@@ -70,17 +70,20 @@ def test_title_matches_rank_before_matches_in_the_body(client, make_innovation):
     assert set(found) == {"Puskesmas Keliling", "Aplikasi Antrean", "Sistem Rujukan"}
 
 
+@pytest.mark.parametrize("count_cap", [1000, 5])
 @pytest.mark.parametrize("query", ["puskesmas", "puskesmas -rujukan"])
 def test_the_candidates_are_the_newest_matches_and_the_newest_title_matches(
-    make_innovation, monkeypatch, query
+    make_innovation, monkeypatch, query, count_cap
 ):
     """Whether or not the title query runs, the ranking is that of the union of the
-    newest RANK_CANDIDATES matches and the newest TITLE_CANDIDATES title matches."""
+    newest RANK_CANDIDATES matches and the newest TITLE_CANDIDATES title matches: with a
+    count cap of 5, the newest matches counted hold one title match of the two wanted."""
     from innovations import search
     from innovations.models import Innovation
 
     monkeypatch.setattr(search, "RANK_CANDIDATES", 4)
     monkeypatch.setattr(search, "TITLE_CANDIDATES", 2)
+    monkeypatch.setattr(search, "COUNT_CAP", count_cap)
     now = timezone.now()
     for n in range(9):  # older title matches, then newer matches in the text only
         title = f"Puskesmas {n}" if n < 3 or n == 7 else f"Rujukan {n}"
@@ -92,6 +95,8 @@ def test_the_candidates_are_the_newest_matches_and_the_newest_title_matches(
     expected = {row.pk for row in newest + titled}
     ranked = search.ranked_ids(public, query)
     assert set(ranked) == expected
+    matches = public.filter(search_vector=text).count()
+    assert search.ranking(public, query).count == (min(matches, count_cap), matches > count_cap)
     first = Innovation.objects.filter(pk__in=ranked[:2]).values_list("title", flat=True)
     assert all(title.startswith("Puskesmas") for title in first)  # title matches first
 
@@ -284,3 +289,58 @@ def test_a_bappeda_officer_sees_no_dead_replicate_button_before_plans_exist(
         assert "/replication/" not in page
     else:
         assert plan_url in page
+
+
+def stored_kind(innovation) -> str:
+    from innovations.models import Innovation
+
+    return Innovation.objects.values_list("innovator_kind", flat=True).get(pk=innovation.pk)
+
+
+def test_the_innovators_level_of_government_is_kept_on_the_innovation(
+    client, make_innovation, make_institution
+):
+    """Triggers (migration 0014): on insert, on another innovator, on an innovator's new
+    kind, and against a full save of a stale instance; check_data agrees throughout."""
+    from innovations.invariants import innovator_kind_is_stored_right
+    from innovations.models import Innovation
+    from jipp.models import Institution
+
+    city = make_institution("Pemerintah Kota Banjarmasin", "63", kind="city_gov")
+    regency = make_institution("Pemerintah Kabupaten Banjar", "63", kind="regency_gov")
+    other = make_institution("Yayasan Warga", "63", kind="other")
+    innovation = make_innovation("Layanan Kota", innovator=city)
+    assert stored_kind(innovation) == "city"
+    assert stored_kind(make_innovation("Layanan Warga", innovator=other)) == ""
+
+    stale = Innovation.objects.get(pk=innovation.pk)
+    Innovation.objects.filter(pk=innovation.pk).update(innovator=regency)
+    assert stored_kind(innovation) == "regency"
+    stale.title = "Layanan Kota Baru"
+    stale.save()  # writes its stale innovator (city) and kind back: both stay consistent
+    assert stored_kind(innovation) == "city"
+
+    Institution.objects.filter(pk=city.pk).update(kind="ministry")
+    assert stored_kind(innovation) == "central"
+    assert titles(client.get("/innovations/?innovator_kind=central")) == ["Layanan Kota Baru"]
+    assert titles(client.get("/innovations/?innovator_kind=city")) == []
+    assert innovator_kind_is_stored_right() == []
+
+
+def test_check_data_names_an_innovation_whose_stored_kind_is_wrong(make_innovation):
+    from django.db import connection
+
+    from innovations.invariants import innovator_kind_is_stored_right
+
+    innovation = make_innovation("Layanan Provinsi")
+    with connection.cursor() as cursor:
+        # A fix by hand with the triggers off, as a restore or a replica could do.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE innovations_innovation SET innovator_kind = 'city' WHERE id = %s",
+            [innovation.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    assert innovator_kind_is_stored_right() == [
+        f"innovation {innovation.slug}: stored 'city', innovator's 'province'"
+    ]

@@ -161,7 +161,7 @@ def test_counts_are_checked(settings):
 
 
 def test_generates_kits_that_keep_the_readiness_promise(settings):
-    from innovations.invariants import kit_readiness_is_stored_right
+    from innovations.invariants import innovator_kind_is_stored_right, kit_readiness_is_stored_right
     from innovations.kit import KitDocument, KitStatus
     from jipp.models import AuditEvent
 
@@ -174,6 +174,9 @@ def test_generates_kits_that_keep_the_readiness_promise(settings):
     assert not documents.filter(url="").exists()  # links: a synthetic kit has no files
     assert Innovation.objects.filter(is_kit_complete=True).exists()
     assert kit_readiness_is_stored_right() == []
+    # COPY leaves the level of government to the trigger (migration 0014).
+    assert innovator_kind_is_stored_right() == []
+    assert Innovation.objects.exclude(innovator_kind="").exists()
     for older in documents.filter(status=KitStatus.REPLACED):
         newer = older.newer_versions.get()
         assert (newer.status, newer.kind) == (KitStatus.APPROVED, older.kind)

@@ -296,6 +296,21 @@ def test_nothing_also_replicated_costs_no_query(forest, django_assert_num_querie
         assert similarity.also_replicated(this) == []
 
 
+def test_both_lists_of_the_page_are_read_in_one_query(
+    forest, bappeda_kalsel, django_assert_num_queries
+):
+    this, alike, both = forest("Patroli Hutan Desa"), forest("Patroli Hutan"), forest("Bank Sampah")
+    plan(this, "63", "approved", bappeda_kalsel)
+    plan(both, "63", "approved", bappeda_kalsel)
+    Innovation.objects.filter(pk=this.pk).update(similar_ids=[alike.pk, both.pk])
+    similarity.refresh_also_replicated([this.pk])
+    this.refresh_from_db()
+    with django_assert_num_queries(1):
+        similar, also = similarity.neighbours(this)
+    assert [i.title for i in similar] == [alike.title, both.title]  # in the stored order
+    assert [(i.title, i.province_count) for i in also] == [(both.title, 1)]
+
+
 def test_the_page_lists_what_they_also_replicate(client, forest, bappeda_kalsel):
     this, other = forest("Patroli Hutan Desa"), forest("Bank Sampah Warga")
     plan(this, "63", "approved", bappeda_kalsel)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from forums.models import ForumSession
 from jipp.models import Province
-from replication import cases
+from replication import cases, rollup_sql
+from replication.models import ReplicationPlan, Stage
 from tests.conftest import client_for
 from tests.replication.case_fixtures import (
     People,
@@ -394,3 +396,72 @@ def test_a_case_of_an_archived_innovation_stays_without_a_dead_link(rimba, peopl
     rimba.save(update_fields=["status"])
     html = page(client_for(anon), plan.get_case_url())
     assert rimba.title in html and rimba.get_absolute_url() not in html
+
+
+# -- "with verified results" from its rollup (RollupCaseResult) ------------------------------
+
+
+def test_with_verified_results_the_list_follows_its_rollup_as_plans_change(
+    rimba, people, make_institution
+):
+    """Pages and counts of the filters read from the rollup equal the live filter (the
+    plan's evaluation stage verified), before and after results are verified, returned
+    and deleted, plans cancelled, completed and moved to another province."""
+    plans = [
+        make_case(
+            rimba,
+            people,
+            province="63" if n % 4 else "33",
+            adopter=make_institution(f"Dinas {n}", "63" if n % 4 else "33"),
+            verified=6 if n % 3 else 3,
+            status="completed" if n % 7 == 0 else "approved",
+            local_name=f"Kasus nomor {n:02d}",
+        )
+        for n in range(16)
+    ]
+    choices = [
+        {"results": "yes"},
+        {"results": "yes", "province": "63"},
+        {"results": "yes", "province": "33", "status": "in_progress"},
+        {"results": "yes", "status": "completed"},
+        {"results": "yes", "province": "63", "status": "in_progress"},
+    ]
+
+    def live(params: dict[str, str]) -> list[str]:
+        plans = ReplicationPlan.objects.public().filter(cases.verified(cases.RESULTS_STAGE))
+        if "province" in params:
+            plans = plans.filter(province__code=params["province"])
+        if "status" in params:
+            plans = plans.filter(status=cases.STATUS_OF[params["status"]])
+        return [plan.local_name for plan in plans.order_by("-id")]
+
+    def shown(params: dict[str, str]) -> list[str]:
+        titles: list[str] = []
+        cursor = ""
+        for _ in range(20):
+            result = cases.case_list({**params, "cursor": cursor}, page_size=3)
+            assert result.count == len(live(params)), params
+            titles += [row.title for row in result.rows]
+            if not result.next_cursor:
+                break
+            cursor = result.next_cursor
+        return titles
+
+    def agree() -> None:
+        assert rollup_sql.drift() == []
+        cache.clear()  # the counts are remembered a while
+        for params in choices:
+            assert shown(params) == live(params), params
+
+    agree()
+    evaluation = {"plan": plans[1], "kind": "evaluation"}
+    Stage.objects.filter(**evaluation).update(status="done")  # returned
+    Stage.objects.filter(plan=plans[3], kind="evaluation").update(status="verified")
+    agree()
+    Stage.objects.filter(plan=plans[2], kind="evaluation").delete()
+    ReplicationPlan.objects.filter(pk=plans[4].pk).update(status="cancelled")
+    ReplicationPlan.objects.filter(pk=plans[5].pk).update(status="completed")
+    ReplicationPlan.objects.filter(pk=plans[10].pk).update(province=Province.objects.get(code="33"))
+    agree()
+    plans[11].delete()
+    agree()

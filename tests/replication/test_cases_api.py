@@ -216,3 +216,28 @@ def test_a_case_names_its_public_forum_only(rimba, people, dinas, anon):
         "url": f"http://testserver/forums/{forums['held'].pk}/",
     }
     assert client.get(f"{LIST}{hidden.pk}/").json()["forum"] is None
+    # The list writes its JSON without the serializers: each case as the serializer
+    # writes it for the one case (replication.case_api.represent).
+    listed = client.get(LIST).json()["results"]
+    assert listed[1]["forum"] == forum and listed[0]["forum"] is None
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_list_writes_each_case_as_the_serializer_does(
+    language, rimba, people, dinas, anon, make_institution
+):
+    """Every kind of case (completed with its legal basis, in progress with results or
+    without, without an adopter, several indicators, a decimal value) is in the list
+    exactly as CaseSerializer writes it for the case alone, key order included."""
+    make_case(rimba, people, status="completed", adopter=dinas, indicators=2)
+    make_case(rimba, people, adopter=None, verified=6, done=1, local_name="Dengan hasil")
+    make_case(rimba, people, adopter=dinas, verified=2, done=1, legal=False, local_name="")
+    make_case(rimba, people, province="33", verified=0, indicators=3, local_name="Baru")
+    client = client_for(anon)
+    response = client.get(LIST, HTTP_ACCEPT_LANGUAGE=language)
+    listed = response.json()["results"]
+    assert len(listed) == 4
+    for item in listed:
+        alone = client.get(f"{LIST}{item['id']}/", HTTP_ACCEPT_LANGUAGE=language)
+        assert list(item.items()) == list(alone.json().items())
+        assert f'"id":{item["id"]},' in response.content.decode().replace(" ", "")

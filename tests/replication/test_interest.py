@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.http import QueryDict
+from django.utils import formats, timezone
 
 from forums import outcomes
 from forums import services as forums
@@ -16,6 +17,7 @@ from jipp import invariants
 from jipp.models import AuditEvent, Notification, Province
 from replication import interest_forum, interest_services, services
 from replication.interest import Interest, InterestStatus
+from replication.interest_views import demand_groups
 from tests.conftest import client_for
 from tests.replication.conftest import plan_data
 from tests.test_list_queries import queries
@@ -306,6 +308,30 @@ def test_the_demand_view_filters_by_sector_hub_and_age(
         "Menggapai Mimpi Sahabat Rimba",
         "Omspan",
     }
+
+
+def test_the_demand_view_writes_each_province_with_its_day_hub_and_box(
+    declared, bappeda_bali, make_innovation, forum_admin
+):
+    """The boxes are written by the view (interest_views.CHOICE): the day as date_format
+    writes it, the hub badge, names escaped, and the ticked boxes still ticked when the
+    draft could not be made."""
+    omspan = make_innovation("Omspan")
+    Province.objects.filter(code="51").update(name="Bali <Dewata>", hub_since=2021)
+    with time_machine.travel(datetime(2026, 3, 5, 20, tzinfo=UTC)):  # 6 March in Jakarta
+        bali = interest_services.declare_interest(innovation=omspan, by=bappeda_bali)
+    client = client_for(forum_admin)
+    html = client.get(DEMAND).content.decode()
+    day = formats.date_format(date(2026, 3, 6), "j F Y")
+    assert day == "6 Maret 2026"
+    assert 'Bali &lt;Dewata&gt; <span class="badge text-bg-light border">hub</span>' in html
+    assert f"· sejak {day}</span>" in html  # declared without an institution
+    assert f'id="pair-{pair(bali)}" value="{pair(bali)}">' in html
+    assert f'value="{pair(declared)}">' in html
+    _, _, rows = demand_groups(QueryDict(""), {pair(declared)})
+    boxes = "".join(row["choices"] for row in rows)
+    assert f'value="{pair(declared)}" checked>' in boxes
+    assert f'value="{pair(bali)}">' in boxes
 
 
 def test_the_demand_view_reads_in_a_constant_number_of_queries(

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from jipp import notification_health
 from replication import rollup_sql
 
 
@@ -23,9 +24,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             rollup_sql.rebuild()
+            notification_health.rebuild()
         with connection.cursor() as cursor:
             sizes = []
-            for table in rollup_sql.TABLES:
+            for table in [*rollup_sql.TABLES, notification_health.TABLE]:
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (our names)
                 sizes.append(f"{table.removeprefix('replication_rollup_')} {cursor.fetchone()[0]}")
         self.stdout.write(
