@@ -48,8 +48,8 @@ bench: install
 
 # The curve at 10,000, 100,000 and 1,000,000 innovations (plans at half), cold and warm,
 # median and 95th percentile, and the reminder sweep at each size (bench/scale.py); results
-# kept in docs/bench/ and drawn in docs/PERFORMANCE.md. The 1,000,000 point takes about an
-# hour and 20 GB: BENCH_SCALE_ARGS="--sizes 10000,100000" measures the smaller ones only.
+# kept in docs/bench/ and drawn in docs/PERFORMANCE.md. The 1,000,000 point takes about 40
+# minutes and 11 GB: BENCH_SCALE_ARGS="--sizes 10000,100000" measures the smaller ones only.
 bench-scale: install
 	$(DEVSTACK) -- $(BIN)/python -m bench.scale $(BENCH_SCALE_ARGS)
 

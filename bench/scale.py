@@ -13,7 +13,7 @@ Runs under jipp.devstack, as `make bench` does. For each size N:
 3. the curve over every size measured so far (the JSON files), written to its section
    of docs/PERFORMANCE.md.
 A size is measured when asked, so the 1,000,000 point (about 30 minutes of generation
-and 20 GB) can be measured once and kept: `--sizes 10000,100000` leaves its file alone.
+and 11 GB) can be measured once and kept: `--sizes 10000,100000` leaves its file alone.
 Nothing here runs in CI.
 """
 
