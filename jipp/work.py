@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -54,6 +54,13 @@ class Total:
     same number as counting the item's queryset (check_data holds rollups to the rows)."""
 
     queryset: QuerySet[Any]
+
+    @classmethod
+    def sum(cls, rows: QuerySet[Any], *, key: str, column: str = "n") -> Total:
+        """The sum of the rollup rows' `column`, as one row: `key` is a column the filter
+        holds to one value (the province, the status), grouped on so the sum stays one
+        row; no row at all counts 0."""
+        return cls(rows.order_by().values(key).annotate(total=Sum(column)).values("total"))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import reduce
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -63,7 +63,7 @@ def _stage_title(stage: Stage) -> str:
     ),
     menu="plan_review",
     order=30,
-    count=lambda user: _national_plans_count(PlanStatus.SUBMITTED),
+    count=lambda user: _plans_count(PlanStatus.SUBMITTED),
 )
 def plans_to_decide(user: User) -> QuerySet[ReplicationPlan]:
     return listing.plans_to_decide()
@@ -171,26 +171,16 @@ def _done_count(*, results: bool) -> Total:
     """How many done stages of approved plans wait for verification, nationally, from
     their rollup (38 rows a kind): counting them joined every approved plan, 120 ms a
     ministry page at 500,000 plans."""
-    return Total(
-        RollupStageDone.objects.filter(results=results)
-        .order_by()
-        .values("results")
-        .annotate(total=Sum("n"))
-        .values("total")
-    )
+    return Total.sum(RollupStageDone.objects.filter(results=results), key="results")
 
 
-def _national_plans_count(status: str) -> Total:
-    """How many plans of the country have the status, from the rollup of plans per province,
-    status and current stage (a few rows a province): counting the submitted plans read
-    43,000 index entries, 5 ms of every ministry page, at 500,000 plans."""
-    return Total(
-        RollupPlan.objects.filter(status=status)
-        .order_by()
-        .values("status")
-        .annotate(total=Sum("n"))
-        .values("total")
-    )
+def _plans_count(status: str, province_id: int | None = None) -> Total:
+    """How many plans have the status, in the country or one province, from the rollup of
+    plans per province, status and current stage (at most eight rows a province): counting
+    the country's submitted plans read 43,000 index entries, 5 ms of every ministry page,
+    at 500,000 plans."""
+    rows = RollupPlan.objects.filter(status=status)
+    return Total.sum(rows.filter(province_id=province_id) if province_id else rows, key="status")
 
 
 def _province_plans(user: User) -> QuerySet[ReplicationPlan]:
@@ -200,18 +190,11 @@ def _province_plans(user: User) -> QuerySet[ReplicationPlan]:
     return ReplicationPlan.objects.filter(province_id=user.province_id)
 
 
-def _plans_count(user: User, status: str) -> Total:
-    """How many of the province's plans have the status, from the rollup of plans per
-    province, status and current stage (at most eight rows)."""
+def _province_plans_count(user: User, status: str) -> Total:
+    """_plans_count of the officer's own province; none without one."""
     if not user.province_id:
         return Total(RollupPlan.objects.none())
-    return Total(
-        RollupPlan.objects.filter(province_id=user.province_id, status=status)
-        .order_by()
-        .values("province_id")
-        .annotate(total=Sum("n"))
-        .values("total")
-    )
+    return _plans_count(status, user.province_id)
 
 
 def _province_stages(user: User) -> QuerySet[Stage]:
@@ -252,12 +235,8 @@ def _stages_due_count(user: User) -> Total:
             for zone, day in _soon()
         ),
     )
-    return Total(
-        RollupDue.objects.filter(soon, province_id=user.province_id)
-        .order_by()
-        .values("province_id")
-        .annotate(total=Sum("n"))
-        .values("total")
+    return Total.sum(
+        RollupDue.objects.filter(soon, province_id=user.province_id), key="province_id"
     )
 
 
@@ -305,7 +284,7 @@ def stages_due(user: User) -> QuerySet[Stage]:
         plan.submitted_at,
     ),
     order=20,
-    count=lambda user: _plans_count(user, PlanStatus.RETURNED),
+    count=lambda user: _province_plans_count(user, PlanStatus.RETURNED),
 )
 def plans_returned(user: User) -> QuerySet[ReplicationPlan]:
     return (
