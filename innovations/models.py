@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -357,6 +358,14 @@ class Innovation(models.Model):
         from innovations.similarity import similar_to
 
         return similar_to(self)
+
+
+def detail_urls() -> Callable[[str], str]:
+    """Innovation.get_absolute_url for many slugs, the URL pattern reversed once (pages and
+    tables listing dozens of innovations); a slug is letters, digits, "-" and "_": nothing
+    to quote."""
+    pattern = reverse("innovations:detail", args=["-slug-"])
+    return lambda slug: pattern.replace("-slug-", slug)
 
 
 class TitleWord(models.Model):

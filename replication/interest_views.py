@@ -21,7 +21,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from innovations.models import Innovation
+from innovations.models import Innovation, detail_urls
 from jipp.access import AuthedRequest, role_required
 from jipp.models import Role
 from replication import interest_forum, interest_services
@@ -169,7 +169,7 @@ def demand_groups(
     filterset = DemandFilter(params or None, queryset=base)
     page = demand_page(filterset.demand_filters(), params.get("cursor", ""), PER_PAGE)
     ids = [innovation_id for innovation_id, _ in page.groups]
-    catalogue = reverse("innovations:list")  # an innovation's page is the slug below it
+    link = detail_urls()
     english = get_language() == "en"
     innovations: dict[int, DemandInnovation] = {}
     by_innovation: dict[int, list[str]] = {pk: [] for pk in ids}
@@ -204,7 +204,7 @@ def demand_groups(
             innovations[innovation_id] = DemandInnovation(
                 innovation_id,
                 title,
-                f"{catalogue}{slug}/",
+                link(slug),
                 innovator or "",
                 (name_en if english else name_id) or "",
                 _("Provinces interested in %(title)s") % {"title": title},

@@ -6,14 +6,13 @@ interest. Kept a minute with the rest of the dashboard's body (views.dashboard).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.urls import reverse
 
-from innovations.models import Innovation
+from innovations.models import Innovation, detail_urls
 from replication.interest import Interest, InterestStatus
 from replication.rollups import RollupInterestProvince, RollupInterestRank
 
@@ -39,7 +38,7 @@ class InterestFigures:
 def _compute(province_id: int | None) -> InterestFigures:
     """One query, written out (the dashboards show it on every cold request, and building
     it with the ORM cost more than running it)."""
-    link = _detail_link()
+    link = detail_urls()
     if province_id is not None:
         # The oldest ten (index interest_open_by_province), and how many from the rollup
         # per province: a province holds thousands of open interests at scale.
@@ -89,12 +88,6 @@ def _compute(province_id: int | None) -> InterestFigures:
         ],
         demand_url=reverse("replication:interest"),
     )
-
-
-def _detail_link() -> Callable[[str], str]:
-    """reverse("innovations:detail", args=[slug]) for many slugs, reversed once."""
-    pattern = reverse("innovations:detail", args=["-slug-"])
-    return lambda slug: pattern.replace("-slug-", slug)
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from innovations.models import detail_urls
 from replication.dashboard import charts
 from replication.dashboard.charts import escape
 from replication.dashboard.figures import DueStage, InnovationFigures, ProvinceFigures, ResultRow
@@ -119,19 +120,12 @@ def result_rows(rows: Sequence[ResultRow]) -> SafeString:
     )
 
 
-def _detail_link() -> Any:
-    """reverse("innovations:detail", args=[slug]) for many slugs, reversed once (a slug is
-    letters, digits, "-" and "_": nothing to quote)."""
-    pattern = reverse("innovations:detail", args=["-slug-"])
-    return lambda slug: pattern.replace("-slug-", slug)
-
-
 def innovation_rows(items: Sequence[InnovationFigures]) -> SafeString:
     """The most replicated innovations: plans and provinces of each."""
     if not items:
         return _empty(3, _("Nothing yet."))
     number = charts.formatter()
-    link = _detail_link()
+    link = detail_urls()
     return _safe(
         f'<tr><th scope="row" class="fw-normal"><a href="'
         f'{escape(link(item.slug))}">{escape(item.title)}</a>'
@@ -152,7 +146,7 @@ def public_innovation_rows(items: Sequence[InnovationFigures], province: Any = N
             ]
         )
     number = charts.formatter()
-    link = _detail_link()
+    link = detail_urls()
     innovator, under_way, completed, provinces = (
         escape(_("Innovator")),
         escape(_("Under way")),
