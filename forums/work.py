@@ -45,6 +45,7 @@ def forums_upcoming(user: User) -> QuerySet[ForumSession]:
     url=lambda user: reverse("forums:schedule"),
     row=_manage_row,
     order=20,
+    shared=True,
 )
 def draft_sessions(user: User) -> QuerySet[ForumSession]:
     return (

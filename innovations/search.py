@@ -28,6 +28,8 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.expressions import RawSQL
+from django.db.models.utils import create_namedtuple_class
 from django.utils.http import urlencode
 
 from innovations import listing
@@ -40,6 +42,7 @@ PAGE_SIZE = 20
 COUNT_CAP = 1000
 RANK_CANDIDATES = 300
 TITLE_CANDIDATES = PAGE_SIZE
+HEADLINE_WORDS = (40, 20)  # a snippet's most and fewest words
 LIST_COLUMNS = (
     "id",
     "slug",
@@ -116,17 +119,20 @@ class Ranking:
 
 
 # One statement (see ranking()): the newest COUNT_CAP + 1 matches, which give the count;
-# the newest RANK_CANDIDATES of them read once more by primary key with their rank and
-# whether the title matches; then the newest title matches, from the title's index, only
-# when those cannot be trusted to hold them.
+# the newest RANK_CANDIDATES of them read once more with their rank and whether the title
+# matches, by the row address (ctid) the first read found: the statement's one snapshot
+# sees the same row versions throughout, and a TID scan skips 300 index lookups; then the
+# newest title matches, from the title's index, only when those cannot be trusted to hold
+# them.
 RANKING_SQL = """
-WITH newest (id, approved_at) AS MATERIALIZED ({newest}),
+WITH newest (id, approved_at, tid) AS MATERIALIZED ({newest}),
 query (q) AS (SELECT websearch_to_tsquery(%s::regconfig, %s)),
 ranked AS MATERIALIZED (
     SELECT i.id, i.title_vector @@ query.q AS in_title,
         ts_rank(i.search_vector, query.q) AS rank, i.approved_at
     FROM innovations_innovation AS i, query
-    WHERE i.id IN (SELECT id FROM newest ORDER BY approved_at DESC, id DESC LIMIT %s)
+    WHERE i.ctid = ANY(ARRAY(
+        SELECT tid FROM newest ORDER BY approved_at DESC, id DESC LIMIT %s))
 )
 SELECT id, in_title, rank, approved_at, (SELECT count(*) FROM newest) FROM ranked
 UNION ALL
@@ -167,8 +173,10 @@ def ranking(queryset: QuerySet[Innovation], text: str, *, counted: bool = True) 
     query = web_search(text)
     newest = (
         queryset.filter(search_vector=query)
+        # The row's address, for RANKING_SQL's second read (a system column: no field).
+        .annotate(tid=RawSQL(f"{Innovation._meta.db_table}.ctid", ()))  # noqa: S611
         .order_by("-approved_at", "-id")
-        .values_list("id", "approved_at")[:newest_limit]
+        .values_list("id", "approved_at", "tid")[:newest_limit]
     )
     titled = (
         queryset.filter(title_vector=query)
@@ -219,8 +227,8 @@ def with_headlines(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innova
             config=SEARCH_CONFIG,
             start_sel=listing.START,
             stop_sel=listing.STOP,
-            max_words=40,
-            min_words=20,
+            max_words=HEADLINE_WORDS[0],
+            min_words=HEADLINE_WORDS[1],
         )
     )
 
@@ -248,8 +256,7 @@ def catalogue(params: Any, *, page_size: int = PAGE_SIZE) -> Results:
         page = _page_number(params.get("page"))
         ids = ranked.ids[(page - 1) * page_size : page * page_size + 1]
         # The ids passed the filters already: fetch them plainly, by primary key.
-        page_rows = with_headlines(Innovation.objects.filter(id__in=ids).order_by(), text)
-        found = {row.id: row for row in shown(page_rows, text)}
+        found = {row.id: row for row in page_rows(ids, text)}
         results.rows = [found[pk] for pk in ids if pk in found]
         if len(results.rows) > page_size:
             results.rows = results.rows[:page_size]
@@ -262,6 +269,44 @@ def catalogue(params: Any, *, page_size: int = PAGE_SIZE) -> Results:
         results.has_previous = not keyset.is_first
     results.cards = listing.cards(results.rows)
     return results
+
+
+# A page of a search's ranked results, their ids known (ranking()): shown()'s columns and
+# with_headlines()'s snippet in one statement of fixed shape, written out because the
+# ORM compiled it anew for every page (its IN list has as many values as the page).
+PAGE_ROWS_SQL = """
+SELECT i.id, i.slug, i.title, i.summary, i.phase, i.launched_year, i.kipp_recognition,
+       i.kipp_year, i.approved_at, i.is_kit_complete,
+       innovator.name, innovator.slug, innovator.kind, province.name, province.code,
+       category.slug, category.name_id, category.name_en,
+       ts_headline(%(config)s::regconfig, i.summary,
+                   websearch_to_tsquery(%(config)s::regconfig, %(text)s), %(options)s)
+  FROM innovations_innovation i
+  JOIN jipp_institution innovator ON innovator.id = i.innovator_id
+  LEFT JOIN jipp_province province ON province.id = i.province_id
+  JOIN innovations_category category ON category.id = i.category_id
+ WHERE i.id = ANY(%(ids)s)
+"""
+# The class of the rows shown() reads, the snippet included (Django's own, cached).
+PageRow = create_namedtuple_class(*LIST_COLUMNS, "snippet")
+# What SearchHeadline writes of with_headlines()'s arguments.
+HEADLINE_OPTIONS = (
+    f"StartSel='{listing.START}', StopSel='{listing.STOP}', "
+    f"MaxWords={HEADLINE_WORDS[0]}, MinWords={HEADLINE_WORDS[1]}"
+)
+
+
+def page_rows(ids: list[int], text: str) -> list[Any]:
+    """These innovations as shown() reads them with the snippet, in no particular order."""
+    params: dict[str, Any] = {
+        "config": SEARCH_CONFIG,
+        "text": text,
+        "options": HEADLINE_OPTIONS,
+        "ids": ids,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(PAGE_ROWS_SQL, params)
+        return [PageRow(*row) for row in cursor.fetchall()]
 
 
 def shown(queryset: QuerySet[Innovation], text: str) -> QuerySet[Any]:

@@ -33,6 +33,7 @@ def _review_row(innovation: Innovation, since: object) -> WorkRow:
     row=lambda innovation: _review_row(innovation, innovation.submitted_at),
     menu="innovation_review",
     order=10,
+    shared=True,
 )
 def innovations_submitted(user: User) -> QuerySet[Innovation]:
     return (
@@ -51,6 +52,7 @@ def innovations_submitted(user: User) -> QuerySet[Innovation]:
     row=lambda revision: _review_row(revision.innovation, revision.submitted_at),
     menu="innovation_review",
     order=20,
+    shared=True,
 )
 def updates_submitted(user: User) -> QuerySet[InnovationRevision]:
     return (
@@ -147,6 +149,7 @@ def drafts(user: User) -> QuerySet[Innovation]:
     ),
     menu="innovation_review",
     order=30,
+    shared=True,
 )
 def kit_documents_pending(user: User) -> QuerySet[KitDocument]:
     return (

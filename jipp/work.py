@@ -23,14 +23,14 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
-from jipp.models import AccountRequest, AccountRequestStatus, Notification, Role, User
+from jipp.models import AccountRequest, AccountRequestStatus, Role, User
 
 # Sections in this order; a user with several roles sees each role's section.
 ROLE_ORDER = [Role.MINISTRY, Role.BAPPEDA, Role.FORUM_ADMIN, Role.INNOVATOR]
@@ -50,17 +50,20 @@ class WorkRow:
 
 @dataclass(frozen=True)
 class Total:
-    """A count kept by a rollup: a queryset of one row (or none: 0) of one value, the
-    same number as counting the item's queryset (check_data holds rollups to the rows)."""
+    """A count kept by a rollup, as plain SQL of one value (no row: 0), the same number as
+    counting the item's queryset (check_data holds rollups to the rows). Written as SQL,
+    not as a queryset: the menu counts on every signed-in page, and building and compiling
+    a queryset cost more than reading a rollup row."""
 
-    queryset: QuerySet[Any]
+    sql: str = ""  # empty: nothing to count (a user without a province, say)
+    params: tuple[Any, ...] = ()
 
     @classmethod
-    def sum(cls, rows: QuerySet[Any], *, key: str, column: str = "n") -> Total:
-        """The sum of the rollup rows' `column`, as one row: `key` is a column the filter
-        holds to one value (the province, the status), grouped on so the sum stays one
-        row; no row at all counts 0."""
-        return cls(rows.order_by().values(key).annotate(total=Sum(column)).values("total"))
+    def sum(cls, model: type[Model], **equal: Any) -> Total:
+        """The sum of the rollup's `n` over its rows whose columns equal the values."""
+        where = " AND ".join(f"{column} = %s" for column in equal)
+        sql = f"SELECT SUM(n) FROM {model._meta.db_table} WHERE {where}"  # noqa: S608
+        return cls(sql, tuple(equal.values()))
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class WorkItem:
     # How many, read from a rollup when one holds the number (Total): counting the rows of
     # `queryset` grows with the data, and the menu counts on every page.
     count: Callable[[User], Total] | None = None
+    # The queryset is the same for every user of the role at every moment (a national
+    # queue): its counting statement is compiled once per process (counting_sql).
+    shared: bool = False
 
 
 REGISTRY: dict[str, WorkItem] = {}
@@ -91,14 +97,16 @@ def work_item(
     menu: str = "",
     order: int = 100,
     count: Callable[[User], Total] | None = None,
+    shared: bool = False,
 ) -> Callable[[Callable[[User], QuerySet[Any]]], Callable[[User], QuerySet[Any]]]:
     """Register the decorated function as a work item of the role; `count`, when given,
-    reads how many from a rollup instead of counting the queryset's rows."""
+    reads how many from a rollup instead of counting the queryset's rows; `shared` says
+    the queryset depends on neither the user nor the time (see WorkItem)."""
 
     def register(function: Callable[[User], QuerySet[Any]]) -> Callable[[User], QuerySet[Any]]:
         if key in REGISTRY and REGISTRY[key].queryset.__qualname__ != function.__qualname__:
             raise ValueError(f"Two work items are called {key!r}: give one another key.")
-        REGISTRY[key] = WorkItem(role, key, label, function, url, row, menu, order, count)
+        REGISTRY[key] = WorkItem(role, key, label, function, url, row, menu, order, count, shared)
         return function
 
     return register
@@ -118,35 +126,76 @@ def items_for(user: User) -> list[WorkItem]:
     )
 
 
-def count_all(querysets: Iterable[QuerySet[Any] | Total]) -> list[int]:
-    """Every count in one statement: SELECT (SELECT COUNT(*) FROM (q1)), (... q2), ...
-    (a Total's value as it is: SELECT ..., COALESCE((t1), 0), ...).
+# The inbox's unread messages (Notification.objects.for_inbox(user).unread()), written out.
+UNREAD = """
+SELECT COUNT(*) FROM jipp_notification
+ WHERE user_id = %s AND kind <> 'digest' AND read_at IS NULL
+"""
+
+
+def unread_count(user: User, *, kinds: list[str] | None = None) -> Total:
+    """The user's unread messages in the inbox, of these kinds only when given."""
+    if kinds is None:
+        return Total(UNREAD, (user.pk,))
+    return Total(UNREAD + " AND kind = ANY(%s)", (user.pk, kinds))
+
+
+# A counting statement and its values, ready to be one column of count_all's SELECT.
+Counting = tuple[str, tuple[Any, ...]]
+
+
+def counting_sql(queryset: QuerySet[Any]) -> Counting | None:
+    """SELECT COUNT(*) of the queryset's rows, or None when it is .none()."""
+    try:
+        sql, values = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # .none(): nothing to ask the database
+        return None
+    # Django's own compiled SQL; the values stay parameters.
+    return f"SELECT COUNT(*) FROM ({sql}) AS waiting", tuple(values)  # noqa: S608
+
+
+# The shared items' counting statements, compiled by their first user: the same for all.
+_SHARED: dict[str, Counting | None] = {}
+
+
+def _shared_sql(item: WorkItem, user: User) -> Counting | None:
+    if item.key not in _SHARED:
+        _SHARED[item.key] = counting_sql(item.queryset(user))
+    return _SHARED[item.key]
+
+
+def count_all(counts: Iterable[QuerySet[Any] | Total | Counting | None]) -> list[int]:
+    """Every count in one statement: SELECT (q1), COALESCE((t1), 0), ... from querysets,
+    Totals, or counting statements already compiled (counting_sql; None counts 0).
 
     A page needs up to a dozen counts on every request (the menu's badges): one round
     trip instead of a dozen, and the number of queries never grows with the data.
     """
     parts: list[str] = []
     params: list[Any] = []
-    for queryset in querysets:
-        try:
-            if isinstance(queryset, Total):
-                sql, values = queryset.queryset.query.sql_with_params()
-            else:
-                sql, values = queryset.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # .none(): nothing to ask the database
+    for count in counts:
+        if isinstance(count, QuerySet):
+            count = counting_sql(count)
+        elif isinstance(count, Total):
+            count = (f"SELECT COALESCE(({count.sql}), 0)", count.params) if count.sql else None
+        if count is None:
             parts.append("0")
             continue
-        # Django's own compiled SQL; the values stay parameters.
-        if isinstance(queryset, Total):
-            parts.append(f"COALESCE(({sql}), 0)")
-        else:
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS waiting)")  # noqa: S608
-        params.extend(values)
-    if not params and all(part == "0" for part in parts):
+        parts.append(f"({count[0]})")
+        params.extend(count[1])
+    if all(part == "0" for part in parts):
         return [0] * len(parts)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return [int(value) for value in cursor.fetchone()]
+
+
+def _count_of(item: WorkItem, user: User) -> QuerySet[Any] | Total | Counting | None:
+    if item.count:
+        return item.count(user)
+    if item.shared:
+        return _shared_sql(item, user)
+    return item.queryset(user)
 
 
 @dataclass
@@ -219,8 +268,8 @@ def work_for(user: User) -> Work:
     items = items_for(user)
     *counts, unread = count_all(
         [
-            *(item.count(user) if item.count else item.queryset(user) for item in items),
-            Notification.objects.for_inbox(user).unread(),
+            *(_count_of(item, user) for item in items),
+            unread_count(user),
         ]
     )
     by_role: dict[str, list[Entry]] = {}
@@ -259,6 +308,7 @@ def _account_request_row(request: AccountRequest) -> WorkRow:
     row=_account_request_row,
     menu="account_requests",
     order=60,
+    shared=True,
 )
 def account_requests(user: User) -> QuerySet[AccountRequest]:
     return (

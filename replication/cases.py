@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import django_filters
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -33,7 +34,7 @@ from innovations.models import Innovation, InnovationStatus
 from jipp.cache import remembered
 from jipp.models import Province
 from replication.choices import PlanStatus, StageKind, StageStatus
-from replication.models import ReplicationPlan, Stage
+from replication.models import PUBLIC_STATUSES, ReplicationPlan, Stage
 from replication.results import Direction, Indicator, LegalBasisKind
 from replication.rollups import RollupCaseResult
 
@@ -150,7 +151,7 @@ def number(value: Decimal | int | None) -> str:
     return number_format(value, decimal_pos=len(text.partition(".")[2]), use_l10n=True)
 
 
-def headline(indicator: Indicator) -> str:
+def headline(indicator: Indicator | IndicatorPart) -> str:
     """ "Indeks kepuasan (SKM): 72 → 85,5 indeks": the first indicator, before and after."""
     return gettext("%(name)s: %(baseline)s → %(achieved)s %(unit)s") % {
         "name": indicator.name,
@@ -634,25 +635,49 @@ class Replication:
     reached: bool | None
 
 
+# The innovation's public plans by province, each with its first indicator when its
+# evaluation is verified (first_indicators, as a lateral join): one statement, written
+# out because the innovation's page is among the most read and building it with the ORM
+# (two querysets) cost more than running it.
+REPLICATIONS = f"""
+SELECT p.id, province.name, adopter.name, p.status, p.current_stage,
+       {", ".join(f"first.{column}" for column in IndicatorPart._fields)}
+  FROM replication_replicationplan p
+  JOIN jipp_province province ON province.id = p.province_id
+  LEFT JOIN jipp_institution adopter ON adopter.id = p.adopter_id
+  LEFT JOIN LATERAL (
+        SELECT {", ".join(IndicatorPart._fields)} FROM replication_indicator i
+         WHERE i.plan_id = p.id AND EXISTS (
+               SELECT 1 FROM replication_stage s
+                WHERE s.plan_id = p.id AND s.kind = %(stage)s AND s.status = %(verified)s)
+         ORDER BY i."order", i.id LIMIT 1) first ON true
+ WHERE p.innovation_id = %(innovation)s AND p.status = ANY(%(public)s)
+ ORDER BY province.name, p.id
+"""  # noqa: S608 - the columns are IndicatorPart's names
+
+
 def replications_of(innovation: Innovation) -> list[Replication]:
     """The innovation's public plans by province: stage or completion, headline result."""
-    plans = list(
-        ReplicationPlan.objects.public()
-        .filter(innovation=innovation)
-        .select_related("province", "adopter")
-        .order_by("province__name", "id")
-    )
-    firsts = first_indicators([plan.pk for plan in plans])
+    params: dict[str, Any] = {
+        "innovation": innovation.pk,
+        "public": list(PUBLIC_STATUSES),
+        "stage": RESULTS_STAGE,
+        "verified": StageStatus.VERIFIED,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(REPLICATIONS, params)
+        rows = cursor.fetchall()
+    kinds = labels()["kind"]
     result = []
-    for plan in plans:
-        first = firsts.get(plan.pk)
+    for pk, province, adopter, status, stage, *indicator in rows:
+        first = IndicatorPart(*indicator) if indicator[0] is not None else None
         result.append(
             Replication(
-                url=plan.get_case_url(),
-                province=plan.province.name,
-                adopter=plan.adopter.name if plan.adopter else "",
-                completed=plan.status == PlanStatus.COMPLETED,
-                stage=labels()["kind"].get(plan.current_stage, ""),
+                url=reverse("replication:case_detail", args=[pk]),
+                province=province,
+                adopter=adopter or "",
+                completed=status == PlanStatus.COMPLETED,
+                stage=kinds.get(stage, ""),
                 headline=headline(first) if first is not None else "",
                 reached=first.reached if first is not None else None,
             )

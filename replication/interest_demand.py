@@ -72,6 +72,38 @@ SELECT COUNT(*) FROM (
 """
 
 
+# The open interest of a page's innovations that the filters keep, with what the page
+# shows of each: the province's interest as checkbox rows, grouped by innovation. The
+# innovations are read first, once each (not once per interested province).
+INTERESTS = """
+WITH shown AS MATERIALIZED (
+    SELECT innovation.id, innovation.title, innovation.slug, innovator.name AS innovator,
+           category.name_id, category.name_en
+      FROM innovations_innovation innovation
+      JOIN jipp_institution innovator ON innovator.id = innovation.innovator_id
+      JOIN innovations_category category ON category.id = innovation.category_id
+     WHERE innovation.id = ANY(%(ids)s) AND innovation.status = 'approved'
+)
+SELECT i.innovation_id, i.province_id, province.name, province.hub_since IS NOT NULL,
+       i.created_at, institution.name,
+       shown.title, shown.slug, shown.innovator, shown.name_id, shown.name_en
+  FROM shown
+  JOIN replication_interest i ON i.innovation_id = shown.id AND i.status = 'open'
+  JOIN jipp_province province ON province.id = i.province_id
+  LEFT JOIN jipp_institution institution ON institution.id = i.institution_id
+ WHERE (%(province)s::text IS NULL OR province.code = %(province)s)
+   AND (province.hub_since IS NOT NULL OR NOT %(hub)s)
+   AND i.created_at <= %(cutoff)s
+ ORDER BY province.name, i.id
+"""
+
+# All open interest and how many provinces hold some, from its rollup per province.
+TOTALS = """
+SELECT COALESCE(SUM(n), 0), COUNT(*) FILTER (WHERE n > 0)
+  FROM replication_rollup_interest_province
+"""
+
+
 @dataclass(frozen=True)
 class Filters:
     """The demand filter's valid values (None or False: not filtered)."""
@@ -154,3 +186,24 @@ def demand_page(filters: Filters, cursor: str, size: int) -> DemandPage:
         next_cursor=next_cursor,
         is_first=key is None,
     )
+
+
+def page_interests(filters: Filters, ids: list[int]) -> list[tuple[Any, ...]]:
+    """INTERESTS of these innovations, the filters' provinces and age only."""
+    params = {
+        "ids": ids,
+        "province": filters.province,
+        "hub": filters.hub,
+        "cutoff": filters.cutoff or "infinity",
+    }
+    with connection.cursor() as db:
+        db.execute(INTERESTS, params)
+        return db.fetchall()
+
+
+def demand_totals() -> tuple[int, int]:
+    """(open interests, provinces with any): the page's opening sentence."""
+    with connection.cursor() as db:
+        db.execute(TOTALS)
+        interests, provinces = db.fetchone()
+    return int(interests), int(provinces)

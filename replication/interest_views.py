@@ -9,12 +9,11 @@ from typing import Any, NamedTuple
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.dates import MONTHS
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -26,9 +25,8 @@ from jipp.access import AuthedRequest, role_required
 from jipp.models import Role
 from replication import interest_forum, interest_services
 from replication.interest import Interest, InterestStatus
-from replication.interest_demand import DemandPage, demand_page
+from replication.interest_demand import DemandPage, demand_page, demand_totals, page_interests
 from replication.interest_forms import DemandFilter, InterestForm, SelectionForm
-from replication.rollups import RollupInterestProvince
 
 PER_PAGE = 25
 
@@ -167,58 +165,44 @@ def demand_groups(
     template only places them."""
     base = Interest.objects.filter(status=InterestStatus.OPEN, innovation__status="approved")
     filterset = DemandFilter(params or None, queryset=base)
-    page = demand_page(filterset.demand_filters(), params.get("cursor", ""), PER_PAGE)
+    filters = filterset.demand_filters()
+    page = demand_page(filters, params.get("cursor", ""), PER_PAGE)
     ids = [innovation_id for innovation_id, _ in page.groups]
     link = detail_urls()
     english = get_language() == "en"
     innovations: dict[int, DemandInnovation] = {}
     by_innovation: dict[int, list[str]] = {pk: [] for pk in ids}
-    # The interest and its innovation in one query (the innovation's columns repeat on
-    # each of its provinces: a few dozen short texts, cheaper than a second query).
-    interests = (
-        filterset.qs.filter(innovation_id__in=ids)
-        .order_by("province__name", "pk")
-        .values_list(
-            "innovation_id",
-            "province_id",
-            "province__name",
-            "province__hub_since",
-            "created_at",
-            "institution__name",
-            "innovation__title",
-            "innovation__slug",
-            "innovation__innovator__name",
-            "innovation__category__name_id",
-            "innovation__category__name_en",
-        )
-    )
-    # "sejak 7 Desember 2026": the sentence and the hub badge translated once, each day
-    # written once (date_format is dear enough to matter a few hundred times).
+    # "sejak 7 Desember 2026": the sentence, the hub badge and the month names translated
+    # once, each day written once (a page holds a few hundred interests).
     zone, since = timezone.get_current_timezone(), _("since %(date)s")
     hub = format_html(' <span class="badge text-bg-light border">{}</span>', _("hub"))
+    months = {number: str(name) for number, name in MONTHS.items()}
     days: dict[date, str] = {}
-    for row in interests:
-        innovation_id, province_id, province, hub_since, created_at, institution = row[:6]
+    # The interest and its innovation in one query (the innovation's columns repeat on
+    # each of its provinces: a few dozen short texts, cheaper than a second query).
+    for row in page_interests(filters, ids) if ids else []:
+        innovation_id, province_id, province, is_hub, created_at, institution = row[:6]
         if innovation_id not in innovations:
             title, slug, innovator, name_id, name_en = row[6:]
             innovations[innovation_id] = DemandInnovation(
                 innovation_id,
                 title,
                 link(slug),
-                innovator or "",
-                (name_en if english else name_id) or "",
+                innovator,
+                name_en if english else name_id,
                 _("Provinces interested in %(title)s") % {"title": title},
             )
         day = created_at.astimezone(zone).date()
-        if day not in days:
-            days[day] = escape(since % {"date": formats.date_format(day, "j F Y")})
+        if day not in days:  # "j F Y", as date_format writes it in both languages
+            written = f"{day.day} {months[day.month]} {day.year}"
+            days[day] = escape(since % {"date": written})
         pair = f"{innovation_id}-{province_id}"
         by_innovation[innovation_id].append(
             CHOICE.format(
                 pair=pair,
                 checked=" checked" if pair in ticked else "",
                 province=escape(province),
-                hub=hub if hub_since is not None else "",
+                hub=hub if is_hub else "",
                 since=days[day],
                 institution=f" · {escape(institution)}" if institution else "",
             )
@@ -304,9 +288,7 @@ def interest_demand(request: AuthedRequest) -> HttpResponse:
     ticked = set(request.POST.getlist("pair")) if request.method == "POST" else set()
     filterset, page, rows = demand_groups(request.GET, ticked)
     # From the rollup of open interest per province (38 rows, however much interest).
-    totals = RollupInterestProvince.objects.aggregate(
-        interests=Coalesce(Sum("n"), 0), provinces=Count("pk", filter=Q(n__gt=0))
-    )
+    open_interests, provinces = demand_totals()
     return render(
         request,
         "replication/interest_demand.html",
@@ -316,7 +298,7 @@ def interest_demand(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "selection": selection,
             "ticked": ticked,
-            "totals": totals,
+            "totals": {"interests": open_interests, "provinces": provinces},
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "cursor")),
         },
     )

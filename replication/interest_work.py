@@ -20,8 +20,8 @@ def _province_open_count(user: User) -> Total:
     """How many interest_open(user) holds: the province's row of the rollup of open
     interest in approved innovations per province."""
     if not user.province_id:
-        return Total(RollupInterestProvince.objects.none())
-    return Total(RollupInterestProvince.objects.filter(province_id=user.province_id).values("n"))
+        return Total()
+    return Total.sum(RollupInterestProvince, province_id=user.province_id)
 
 
 @work_item(
@@ -85,6 +85,7 @@ def interest_received(user: User) -> QuerySet[Interest]:
         interest.created_at,
     ),
     order=60,
+    shared=True,
 )
 def interest_demand(user: User) -> QuerySet[Interest]:
     return _open().select_related("innovation", "province").order_by("created_at", "id")

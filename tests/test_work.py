@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
@@ -19,9 +20,10 @@ from innovations import services as innovation_services
 from jipp.account_requests import submit_account_request
 from jipp.models import Province, Role, User
 from jipp.services import notify
-from jipp.work import count_all, items_for, work_for
+from jipp.work import REGISTRY, count_all, counting_sql, items_for, work_for
 from replication import due_dates, services, stage_services
 from replication.models import ReplicationPlan, Stage
+from replication.work import stages_due
 from tests.conftest import PASSWORD, client_for
 
 # Fixtures of tests/forums and tests/replication, used here by name.
@@ -306,6 +308,42 @@ def test_stages_due_counts_only_the_next_fourteen_days_and_the_late(bappeda_kals
         row.due_date = date.today() + timedelta(days=[-3, 0, 14, 15, 30, 90][number])
         row.save(update_fields=["due_date"])
     assert counts(bappeda_kalsel)["stages_due"] == 3
+
+
+def test_stages_due_are_counted_in_the_provinces_own_calendar(bappeda_kalsel, make_plan):
+    """Kalimantan Selatan keeps WITA (UTC+8): at 20.00 UTC it is already the 11th there, so
+    a stage due on the 25th is within fourteen days, though not by the UTC calendar."""
+    with time_machine.travel(datetime(2026, 3, 10, 20, 0, tzinfo=UTC), tick=False):
+        approved = make_plan("approved")
+        Stage.objects.filter(plan=approved).update(due_date=date(2026, 6, 1))
+        first = stage(approved, "identification")
+        for due, expected in [(date(2026, 3, 25), 1), (date(2026, 3, 26), 0)]:
+            first.due_date = due
+            first.save(update_fields=["due_date"])
+            assert counts(bappeda_kalsel)["stages_due"] == expected, due
+            assert stages_due(bappeda_kalsel).count() == expected, due
+
+
+def test_a_shared_items_statement_is_the_same_for_every_user_and_moment(
+    make_user, make_institution
+):
+    """A shared item's counting statement is compiled once per process (jipp.work): it
+    must not read the user or the clock, or the first user's count would be everyone's."""
+    shared = [item for item in REGISTRY.values() if item.shared]
+    assert {"innovations_submitted", "account_requests", "draft_sessions"} <= {
+        item.key for item in shared
+    }
+    for item in shared:
+        first = make_user(f"first-{item.key}", item.role)
+        second = make_user(
+            f"second-{item.key}",
+            item.role,
+            province_code="63",
+            institution=make_institution(f"Dinas {item.key}", "63"),
+        )
+        compiled = counting_sql(item.queryset(first))
+        with time_machine.travel(timezone.now() + timedelta(days=40)):
+            assert counting_sql(item.queryset(second)) == compiled, item.key
 
 
 def test_another_province_sees_none_of_it(bappeda_jateng, kalsel_work):

@@ -101,6 +101,23 @@ def test_the_candidates_are_the_newest_matches_and_the_newest_title_matches(
     assert all(title.startswith("Puskesmas") for title in first)  # title matches first
 
 
+def test_a_ranked_page_reads_as_the_querysets_would(make_innovation):
+    """search.page_rows, written out, is shown(with_headlines(...)) row for row: the same
+    columns in the same order, the same snippet (a change to LIST_COLUMNS must reach it)."""
+    from innovations import search
+    from innovations.models import Innovation
+
+    ids = [
+        make_innovation("Puskesmas Ramah", summary="Pelayanan puskesmas buka malam.").pk,
+        make_innovation("Lapor Cepat", summary="Warga lapor jalan rusak.").pk,
+    ]
+    queryset = search.with_headlines(Innovation.objects.filter(id__in=ids), "puskesmas")
+    expected = sorted(tuple(row) for row in search.shown(queryset, "puskesmas"))
+    assert sorted(tuple(row) for row in search.page_rows(ids, "puskesmas")) == expected
+    assert search.PageRow._fields == search.shown(queryset, "puskesmas")[0]._fields
+    assert "\x02puskesmas\x03" in dict((r[0], r[-1]) for r in expected)[ids[0]].lower()
+
+
 def test_matched_words_are_highlighted_and_the_text_escaped(client, make_innovation):
     make_innovation("Layanan <Aman>", summary="Pelayanan <script>alert(1)</script> untuk warga.")
     page = client.get("/innovations/", {"q": "layanan"}).content.decode()

@@ -69,11 +69,19 @@ def test_marking_one_or_all_as_read(bappeda_kalsel, bappeda_jateng):
     assert list(client.get("/inbox/?show=unread").context["page"].object_list) == []
 
 
-def test_the_unread_count_shows_in_the_navigation(bappeda_kalsel):
+def test_the_unread_count_shows_in_the_navigation(bappeda_kalsel, bappeda_jateng):
+    """Counted in SQL of its own (jipp.work.UNREAD): what the inbox shows as unread."""
     _notify(bappeda_kalsel, "a")
     _notify(bappeda_kalsel, "b")
+    read = _notify(bappeda_kalsel, "read")
+    Notification.objects.filter(pk=read.pk).update(read_at=read.created_at)
+    _notify(bappeda_jateng, "theirs")
+    Notification.objects.create(
+        user=bappeda_kalsel, kind="digest", subject="Ringkasan", body="", dedupe_key="digest"
+    )
     response = client_for(bappeda_kalsel).get("/")
     assert response.context["unread_count"] == 2
+    assert Notification.objects.for_inbox(bappeda_kalsel).unread().count() == 2
 
 
 @pytest.mark.parametrize("count", [3, 30])

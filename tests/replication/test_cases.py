@@ -348,6 +348,24 @@ def test_the_innovation_page_links_each_replication_to_its_case(several, rimba, 
     assert "/replication/cases/" in html
 
 
+def test_each_replication_on_the_innovation_page_reads_as_its_case(several, rimba, anon):
+    """cases.replications_of, one statement: by province name, the stage or completion,
+    and the first indicator's headline only where the evaluation is verified."""
+    from replication.cases import headline, labels, replications_of
+
+    completed, going = several["rimba_kalsel"], several["rimba_jateng"]
+    first = completed.indicators.order_by("order", "id").first()
+    rows = replications_of(rimba)
+    assert [(row.province, row.url, row.completed) for row in rows] == [
+        ("Jawa Tengah", going.get_case_url(), False),
+        ("Kalimantan Selatan", completed.get_case_url(), True),
+    ]
+    assert rows[0].stage == labels()["kind"][going.current_stage]
+    assert (rows[0].headline, rows[0].reached) == ("", None)  # evaluation not verified
+    assert (rows[1].headline, rows[1].reached) == (headline(first), first.reached)
+    assert rows[1].adopter == completed.adopter.name
+
+
 def test_the_public_figures_page_links_to_the_cases(anon):
     assert 'href="/replication/cases/"' in page(client_for(anon), "/replication/")
 

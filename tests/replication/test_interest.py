@@ -300,6 +300,8 @@ def test_the_demand_view_filters_by_sector_hub_and_age(
     assert shown("?sector=keuangan-anggaran") == {"Omspan"}
     assert shown("?age=90") == {"Omspan"}
     assert shown("?age=180") == set()
+    assert shown("?province=51") == {"Omspan"}
+    assert shown("?province=51&age=180") == set()
     Province.objects.filter(code="63").update(hub_since=None)
     Province.objects.filter(code="51").update(hub_since=2021)
     assert shown("?hub=on") == {"Omspan"}
@@ -332,6 +334,8 @@ def test_the_demand_view_writes_each_province_with_its_day_hub_and_box(
     boxes = "".join(row["choices"] for row in rows)
     assert f'value="{pair(declared)}" checked>' in boxes
     assert f'value="{pair(bali)}">' in boxes
+    client.cookies["django_language"] = "en"
+    assert "· since 6 March 2026</span>" in client.get(DEMAND).content.decode()
 
 
 def test_the_demand_view_reads_in_a_constant_number_of_queries(
