@@ -50,10 +50,11 @@ class WorkRow:
 
 @dataclass(frozen=True)
 class Total:
-    """A count kept by a rollup, as plain SQL of one value (no row: 0), the same number as
-    counting the item's queryset (check_data holds rollups to the rows). Written as SQL,
-    not as a queryset: the menu counts on every signed-in page, and building and compiling
-    a queryset cost more than reading a rollup row."""
+    """An item's count as plain SQL of one value (no row: 0): a rollup's number where one
+    holds it (check_data holds rollups to the rows), else a small count written out; the
+    same number as counting the item's queryset (tests/test_work.py). Written as SQL, not
+    as a queryset: the menu counts on every signed-in page, and building and compiling a
+    queryset cost more than running it."""
 
     sql: str = ""  # empty: nothing to count (a user without a province, say)
     params: tuple[Any, ...] = ()
@@ -76,8 +77,8 @@ class WorkItem:
     row: Callable[[Any], WorkRow]
     menu: str = ""  # the menu entry whose badge counts it, if any
     order: int = 100  # place within the role's section
-    # How many, read from a rollup when one holds the number (Total): counting the rows of
-    # `queryset` grows with the data, and the menu counts on every page.
+    # How many, as plain SQL (Total): from a rollup where counting the rows of `queryset`
+    # would grow with the data, and the menu counts on every page.
     count: Callable[[User], Total] | None = None
     # The queryset is the same for every user of the role at every moment (a national
     # queue): its counting statement is compiled once per process (counting_sql).
@@ -100,8 +101,8 @@ def work_item(
     shared: bool = False,
 ) -> Callable[[Callable[[User], QuerySet[Any]]], Callable[[User], QuerySet[Any]]]:
     """Register the decorated function as a work item of the role; `count`, when given,
-    reads how many from a rollup instead of counting the queryset's rows; `shared` says
-    the queryset depends on neither the user nor the time (see WorkItem)."""
+    says how many in plain SQL instead of counting the queryset's rows; `shared` says the
+    queryset depends on neither the user nor the time (see WorkItem)."""
 
     def register(function: Callable[[User], QuerySet[Any]]) -> Callable[[User], QuerySet[Any]]:
         if key in REGISTRY and REGISTRY[key].queryset.__qualname__ != function.__qualname__:
