@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
-import django_filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innovations.filters import category_choices, province_choices
 from jipp.models import Institution, User
 from jipp.pickers import InstitutionPickerField
-from replication.interest import Interest
 from replication.interest_demand import Filters
 from replication.interest_services import NOTE_LIMIT
 
@@ -54,63 +51,37 @@ AGES = [
 ]
 
 
-class DemandFilter(django_filters.FilterSet):
-    """Open interest by sector, hub provinces only, and age; invalid values are ignored."""
+class DemandForm(forms.Form):
+    """The demand view's filters: sector, province, hub provinces only, and age. An invalid
+    value is ignored, never an error: demand_filters() keeps the valid ones, and the page's
+    statements (replication.interest_demand) apply them."""
 
-    sector = django_filters.ChoiceFilter(
+    sector = forms.ChoiceField(
         label=_("Sector"),
-        field_name="innovation__category__slug",
-        choices=category_choices,
-        empty_label=_("All sectors"),
+        choices=lambda: [("", _("All sectors")), *category_choices()],
+        required=False,
     )
-    province = django_filters.ChoiceFilter(
+    province = forms.ChoiceField(
         label=_("Province"),
-        field_name="province__code",
-        choices=province_choices,
-        empty_label=_("All provinces"),
+        choices=lambda: [("", _("All provinces")), *province_choices()],
+        required=False,
     )
-    hub = django_filters.BooleanFilter(
-        label=_("JIPP hub provinces only"),
-        method="filter_hub",
-        widget=forms.CheckboxInput,
-    )
-    age = django_filters.ChoiceFilter(
-        label=_("Waiting"), choices=AGES, method="filter_age", empty_label=_("Any age")
-    )
-
-    class Meta:
-        model = Interest
-        fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.now = timezone.now()  # one moment for every query of the request
+    hub = forms.BooleanField(label=_("JIPP hub provinces only"), required=False)
+    age = forms.ChoiceField(label=_("Waiting"), choices=[("", _("Any age")), *AGES], required=False)
 
     def demand_filters(self) -> Filters:
-        """The valid values, for the page's query (replication.interest_demand)."""
-        # An invalid value is left out of cleaned_data: ignored, as by the filters.
+        """The valid values (an invalid one is left out of cleaned_data)."""
         data: dict[str, Any] = {}
         if self.is_bound:
-            self.form.errors  # noqa: B018 - validates the form once
-            data = self.form.cleaned_data
+            self.is_valid()  # fills cleaned_data with the valid fields only
+            data = self.cleaned_data
         age = data.get("age")
         return Filters(
             sector=data.get("sector") or None,
             province=data.get("province") or None,
             hub=bool(data.get("hub")),
-            cutoff=self.cutoff(age) if age else None,
+            cutoff=timezone.now() - timedelta(days=int(age)) if age else None,
         )
-
-    def cutoff(self, age: str) -> datetime:
-        return self.now - timedelta(days=int(age))
-
-    def filter_hub(
-        self, queryset: QuerySet[Interest], name: str, value: bool
-    ) -> QuerySet[Interest]:
-        return queryset.filter(province__hub_since__isnull=False) if value else queryset
-
-    def filter_age(self, queryset: QuerySet[Interest], name: str, value: str) -> QuerySet[Interest]:
-        return queryset.filter(created_at__lte=self.cutoff(value))
 
 
 PAIR_LIMIT = 200

@@ -26,7 +26,7 @@ from jipp.models import Role
 from replication import interest_forum, interest_services
 from replication.interest import Interest, InterestStatus
 from replication.interest_demand import DemandPage, demand_page, demand_totals, page_interests
-from replication.interest_forms import DemandFilter, InterestForm, SelectionForm
+from replication.interest_forms import DemandForm, InterestForm, SelectionForm
 
 PER_PAGE = 25
 
@@ -158,14 +158,13 @@ CHOICE = (
 
 def demand_groups(
     params: Any, ticked: set[str] | frozenset[str] = frozenset()
-) -> tuple[DemandFilter, DemandPage, list[dict[str, Any]]]:
+) -> tuple[DemandForm, DemandPage, list[dict[str, Any]]]:
     """The filtered open interest, one row per innovation (most interest first, then the
     longest waiting), a keyset page read from the rollups (replication.interest_demand).
     Rows are read as tuples and their markup prepared here (the ticked pairs checked): the
     template only places them."""
-    base = Interest.objects.filter(status=InterestStatus.OPEN, innovation__status="approved")
-    filterset = DemandFilter(params or None, queryset=base)
-    filters = filterset.demand_filters()
+    form = DemandForm(params or None)
+    filters = form.demand_filters()
     page = demand_page(filters, params.get("cursor", ""), PER_PAGE)
     ids = [innovation_id for innovation_id, _ in page.groups]
     link = detail_urls()
@@ -216,7 +215,7 @@ def demand_groups(
         for pk, count in page.groups
         if pk in innovations
     ]
-    return filterset, page, rows
+    return form, page, rows
 
 
 def _drafted_message(drafted: interest_forum.DraftedForum) -> str:
@@ -286,14 +285,14 @@ def interest_demand(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, _drafted_message(drafted))
                 return redirect(reverse("forums:manage", args=[drafted.session.pk]))
     ticked = set(request.POST.getlist("pair")) if request.method == "POST" else set()
-    filterset, page, rows = demand_groups(request.GET, ticked)
+    form, page, rows = demand_groups(request.GET, ticked)
     # From the rollup of open interest per province (38 rows, however much interest).
     open_interests, provinces = demand_totals()
     return render(
         request,
         "replication/interest_demand.html",
         {
-            "filter": filterset,
+            "form": form,
             "page": page,
             "rows": rows,
             "selection": selection,
