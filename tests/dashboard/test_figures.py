@@ -145,6 +145,7 @@ def test_next_due_stages_of_the_province_most_urgent_first(world):
     ]  # fmt: skip
     assert {item.plan_id for item in due} == {world.kalsel.pk}
     assert due[0].overdue and due[0].days_late == 14
+    assert {item.plan_title for item in due} == {str(world.kalsel)}  # as the plan names itself
 
 
 # -- results (the hand-computed results_world of conftest.py) --------------------------------
