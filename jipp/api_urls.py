@@ -66,6 +66,7 @@ urlpatterns = [
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", api_docs, name="api-docs"),
-    # Last: only what nothing above matched.
-    re_path(r"^(?P<rest>.*)$", not_found, name="api-not-found"),
+    # Last: only what nothing above matched. [\s\S], not ".": a path may hold a newline
+    # (%0A), and "." stops there, which let such a path fall to the HTML 404.
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found, name="api-not-found"),
 ]

@@ -321,6 +321,24 @@ def test_invalid_values_answer_400_never_500(client, add, query, code):
         assert isinstance(response.json(), dict)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/no-such-thing/",
+        "/api/innovations/not-a-slug!/",
+        "/api/replication/cases/abc/",
+        "/api/replication/cases/%0A%F3%8A%98%9D%3C/",  # a newline: once an HTML 404
+        "/api/forums/%0D%0A/",
+        "/api/%00/",
+    ],
+)
+def test_every_unknown_path_under_the_api_is_a_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
 def test_a_400_names_the_parameter(client):
     errors = api(client, "province=zz&year=abc").json()
     assert set(errors) == {"province", "year"}
