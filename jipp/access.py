@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
-from jipp.models import User
+from jipp.models import Role, User
 
 
 class AuthedRequest(HttpRequest):
@@ -28,7 +29,9 @@ def role_required(*roles: str) -> Callable[..., Any]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
             if not any(user.has_role(role) for role in roles):  # type: ignore[union-attr]
-                raise PermissionDenied
+                # The 403 page shows this: who the page is for, hence what to ask for.
+                labels = ", ".join(str(Role(role).label) for role in roles)
+                raise PermissionDenied(_("This page is for: %(roles)s.") % {"roles": labels})
             return view(request, *args, **kwargs)
 
         return wrapped

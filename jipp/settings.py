@@ -288,6 +288,7 @@ SESSION_COOKIE_AGE = 60 * env_int("SESSION_IDLE_MINUTES", 60)
 IDLE_REFRESH_SECONDS = 300
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "jipp.errors.csrf_failure"  # in the visitor's language, with a way back
 X_FRAME_OPTIONS = "DENY"
 
 # Self only: no inline script or style, no eval (htmx is configured to need neither).

@@ -4,6 +4,7 @@ from django.urls import include, path
 from jipp import (
     account_request_views,
     account_views,
+    errors,
     export_views,
     health,
     picker_views,
@@ -74,3 +75,7 @@ urlpatterns = [
     path("api/", include("jipp.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 404 and 403 are Django's handlers with templates/404.html and 403.html.
+handler400 = errors.bad_request
+handler500 = errors.server_error

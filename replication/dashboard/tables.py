@@ -139,10 +139,12 @@ def public_innovation_rows(items: Sequence[InnovationFigures], province: Any = N
     """The public page's innovations: innovator, plans under way and completed, and (of
     every province) in how many provinces."""
     if not items:
+        # Outside the f-string: makemessages (xgettext) does not look inside one.
+        none_yet = escape(_("No approved replication yet."))
         return _safe(
             [
                 f'\n          <tr><td colspan="{4 if province else 5}" class="text-body-secondary">'
-                f"{escape(_('No approved replication yet.'))}</td></tr>\n        "
+                f"{none_yet}</td></tr>\n        "
             ]
         )
     number = charts.formatter()
@@ -174,6 +176,7 @@ def public_innovation_rows(items: Sequence[InnovationFigures], province: Any = N
 def due_rows(items: Sequence[DueStage]) -> SafeString:
     """A province's next due stages: plan, stage, due date, and how late or how soon."""
     stage, due, status = escape(_("Stage")), escape(_("Due date")), escape(_("Status"))
+    due_today = escape(_("due today"))  # outside the f-string, where makemessages finds it
     # DueStage.url of each, the plan's address reversed once (a plan's id is digits).
     plan_url = reverse("replication:plan_detail", args=[123456789]).replace("123456789", "{}")
     rows = []
@@ -183,7 +186,7 @@ def due_rows(items: Sequence[DueStage]) -> SafeString:
             days = ngettext("%(days)s day overdue", "%(days)s days overdue", item.days_late)
             when = f'<span class="badge text-bg-danger">{days % {"days": item.days_late}}</span>'
         elif item.days_left == 0:
-            when = f'<span class="badge text-bg-warning">{escape(_("due today"))}</span>'
+            when = f'<span class="badge text-bg-warning">{due_today}</span>'
         else:
             days = ngettext("in %(days)s day", "in %(days)s days", item.days_left)
             when = days % {"days": item.days_left}
