@@ -50,8 +50,9 @@ def test_a_page_for_another_role_names_who_is_signed_in_and_whom_to_ask(innovato
     assert response.status_code == 403
     page = text(response)
     assert "Anda tidak dapat membuka halaman ini" in page
-    assert "Anda masuk sebagai wahyu" in page
-    assert "peninjau kementerian" in page  # who can change the account's roles
+    assert "Anda masuk sebagai wahyu (Inovator). Ini tidak terbuka untuk akun Anda" in page
+    assert "Halaman ini untuk: Penilai kementerian, Petugas Bappeda." in page
+    assert "penilai kementerian, yang mengelola akun" in page  # who can change the account's roles
     assert 'href="/work/"' in page
 
 
