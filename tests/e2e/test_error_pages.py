@@ -21,7 +21,7 @@ from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, login, submit_login_form
 from tests.e2e.crawl import DESKTOP, OVERFLOW, PHONE, require_java, validate_html
 
-Check = Callable[[Page, "Response | None"], None]
+Check = Callable[[Page, Response | None], None]
 
 
 def only_the_status_was_logged(problems: list[str], status: int) -> None:
